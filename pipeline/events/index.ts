@@ -1,0 +1,17 @@
+export { parseEvent, type ParseResult } from "./validate.ts";
+export {
+  ABANDONMENT_REASONS,
+  type AbandonmentReason,
+  type ClickEvent,
+  DEVICE_TYPES,
+  type DeviceType,
+  EVENT_TYPES,
+  type EventType,
+  eventJsonSchema,
+  eventSchema,
+  INTENDED_OUTCOMES,
+  type IntendedOutcome,
+  PERSONAS,
+  type Persona,
+  SCHEMA_VERSION,
+} from "./schema.ts";

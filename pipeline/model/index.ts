@@ -1,0 +1,1 @@
+export { COMPARED_COLUMNS, SESSION_COLUMNS, type SessionRow, segmentKey } from "./session-row.ts";
