@@ -54,10 +54,19 @@ export class FencedError extends CartstreamError {
   }
 }
 
-export function serviceUnavailable(service: string, url: string, cause: unknown, hint: string): CartstreamError {
+export function serviceUnavailable(
+  service: string,
+  url: string,
+  cause: unknown,
+  hint: string,
+): CartstreamError {
   const why = cause instanceof Error ? cause.message : String(cause);
-  return new CartstreamError(ERROR_CODES.SERVICE_UNAVAILABLE, `cannot reach ${service} at ${url}: ${why}. ${hint}`, {
-    retriable: true,
-    cause,
-  });
+  return new CartstreamError(
+    ERROR_CODES.SERVICE_UNAVAILABLE,
+    `cannot reach ${service} at ${url}: ${why}. ${hint}`,
+    {
+      retriable: true,
+      cause,
+    },
+  );
 }

@@ -1,4 +1,3 @@
-export { parseEvent, type ParseResult } from "./validate.ts";
 export {
   ABANDONMENT_REASONS,
   type AbandonmentReason,
@@ -15,3 +14,4 @@ export {
   type Persona,
   SCHEMA_VERSION,
 } from "./schema.ts";
+export { type ParseResult, parseEvent } from "./validate.ts";

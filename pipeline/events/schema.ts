@@ -41,7 +41,10 @@ export type IntendedOutcome = (typeof INTENDED_OUTCOMES)[number];
 
 const isoUtcMillis = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "UTC ISO-8601 with milliseconds, e.g. 2025-10-20T12:00:00.000Z");
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+    "UTC ISO-8601 with milliseconds, e.g. 2025-10-20T12:00:00.000Z",
+  );
 const money = z.number().nonnegative().finite();
 const id = z.string().min(1).max(50);
 

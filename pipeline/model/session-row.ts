@@ -70,7 +70,10 @@ export const COMPARED_COLUMNS = [
   "sequence_violations",
 ] as const satisfies readonly (keyof SessionRow)[];
 
-export const SESSION_COLUMNS = [...COMPARED_COLUMNS, "kafka_partition"] as const satisfies readonly (keyof SessionRow)[];
+export const SESSION_COLUMNS = [
+  ...COMPARED_COLUMNS,
+  "kafka_partition",
+] as const satisfies readonly (keyof SessionRow)[];
 
 /** Segment n of a base session id -> the row's session_id. */
 export function segmentKey(baseSessionId: string, segment: number): string {

@@ -1,0 +1,92 @@
+// Seeded random source (sfc32, seeded through splitmix32). Replaces Math.random everywhere:
+// the same seed gives the same stream on every machine.
+
+export interface Rng {
+  /** Uniform float in [0, 1). */
+  next(): number;
+  /** Uniform integer in [min, max] (inclusive). */
+  int(min: number, max: number): number;
+  /** true with probability p. */
+  chance(p: number): boolean;
+  /** Exponential variate with the given mean. */
+  exp(mean: number): number;
+  /** Picks a key with probability proportional to its weight. */
+  weighted<K extends string>(table: WeightTable<K>): K;
+  /** Picks one element uniformly. */
+  pick<T>(items: readonly T[]): T;
+  /** An independent stream derived from this seed and a label (for side computations). */
+  fork(label: string): Rng;
+}
+
+/** Cumulative weights, built once so sampling is a short linear scan. */
+export interface WeightTable<K extends string> {
+  keys: readonly K[];
+  cumulative: Float64Array;
+  total: number;
+}
+
+export function weightTable<K extends string>(weights: Readonly<Record<K, number>>): WeightTable<K> {
+  const keys = Object.keys(weights) as K[];
+  const cumulative = new Float64Array(keys.length);
+  let total = 0;
+  keys.forEach((k, i) => {
+    total += weights[k];
+    cumulative[i] = total;
+  });
+  return { keys, cumulative, total };
+}
+
+function splitmix32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x9e3779b9) | 0;
+    let t = a ^ (a >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t ^= t >>> 15;
+    t = Math.imul(t, 0x735a2d97);
+    t ^= t >>> 15;
+    return t >>> 0;
+  };
+}
+
+function hashLabel(label: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < label.length; i++) {
+    h ^= label.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export function createRng(seed: number): Rng {
+  const sm = splitmix32(seed);
+  let a = sm();
+  let b = sm();
+  let c = sm();
+  let d = sm();
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  const rng: Rng = {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    chance: (p) => next() < p,
+    exp: (mean) => -Math.log(1 - next()) * mean,
+    weighted: (table) => {
+      const r = next() * table.total;
+      const cum = table.cumulative;
+      for (let i = 0; i < cum.length - 1; i++) if (r < cum[i]!) return table.keys[i]!;
+      return table.keys[cum.length - 1]!;
+    },
+    pick: (items) => items[Math.floor(next() * items.length)]!,
+    fork: (label) => createRng((seed ^ hashLabel(label)) >>> 0),
+  };
+  return rng;
+}
