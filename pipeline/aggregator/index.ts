@@ -1,0 +1,32 @@
+// Public face of the sessionizer core (pure: no I/O).
+export {
+  DEFAULT_SESSIONIZER_OPTIONS,
+  resolveSessionizerOptions,
+  type SessionizerOptions,
+  sessionizerOptionsSchema,
+} from "./options.ts";
+export {
+  countSequenceViolations,
+  findSequenceViolations,
+  SEQUENCE_RULES,
+  type SequenceRule,
+  type SequenceViolation,
+} from "./sequencing.ts";
+export {
+  avgTimePerPageCentis,
+  computeSessionRow,
+  parseEventTime,
+  type SegmentInfo,
+  toCents,
+} from "./session-metrics.ts";
+export {
+  ADD_RESULTS,
+  type AddResult,
+  type ClosedCount,
+  type PartitionCounters,
+  type PartitionState,
+  type PartitionStateChanges,
+  type SegmentState,
+  type SessionChanges,
+  Sessionizer,
+} from "./sessionizer.ts";
