@@ -6,6 +6,7 @@ import { DEVICE_TYPES, EVENT_TYPES, PERSONAS, SCHEMA_VERSION } from "../events/i
 import type { Catalog } from "./catalog.ts";
 import { buildCatalog } from "./catalog.ts";
 import { MinHeap } from "./heap.ts";
+import { IsoFormatter } from "./iso-time.ts";
 import type { SimulatorConfig } from "./options.ts";
 import type { Rng, WeightTable } from "./rng.ts";
 import { createRng, weightTable } from "./rng.ts";
@@ -114,6 +115,7 @@ export class Simulation {
   private eventSeq = 0;
   private orderSeq = 0;
   private readonly stats: SimulationSummary;
+  private readonly iso = new IsoFormatter();
 
   /** `startTimeMs` overrides config.start_time (the real clock anchors the run at the wall clock). */
   constructor(config: SimulatorConfig, startTimeMs?: number) {
@@ -207,7 +209,7 @@ export class Simulation {
     const e: ClickEvent = {
       event_id: `e${this.idPrefix}-${String(++this.eventSeq).padStart(9, "0")}`,
       event_type: a.type,
-      event_time: new Date(time).toISOString(),
+      event_time: this.iso.format(time),
       user_id: this.userIds[s.userIndex]!,
       session_id: s.sessionId,
       device_type: s.device,

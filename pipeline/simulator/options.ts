@@ -256,7 +256,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `${issue.keys.map((k) => (issue.path.length ? `${where}.${k}` : k)).join(", ")}: unknown key (not allowed at ${where})`;
   }
   if (issue.code === "invalid_value" && "values" in issue) {
-    return `${path}: ${issue.message}; allowed: ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    return `${path}: not an allowed value; allowed: ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   }
   return `${path}: ${issue.message}`;
 }

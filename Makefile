@@ -1,0 +1,39 @@
+# cartstream: every target installs dependencies itself when node_modules is missing or older than
+# the lockfile. Variables: CONFIG (simulator config), NAME (dataset name), SEED, BACKEND (embedded|kafka).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export TZ := UTC
+
+STAMP := node_modules/.cartstream-installed
+CS := node bin/cartstream.js
+
+$(STAMP): package.json package-lock.json
+	@echo "[make] installing npm dependencies (npm ci)"
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: help install dataset test lint format bench
+help:
+	@echo "make dataset    simulate + sessionize (embedded, no servers) + build the train/test dataset"
+	@echo "make test       the whole test suite (starts a local Kafka broker for the service tests)"
+	@echo "make lint       biome (format + lint) and tsc --noEmit"
+	@echo "make bench      benchmark tables (simulator, sessionizer, pipeline)"
+	@echo "variables: CONFIG=path/to/config.json NAME=dataset-name SEED=N"
+
+install: $(STAMP)
+
+dataset: $(STAMP)
+	$(CS) simulate $(if $(CONFIG),--config $(CONFIG)) $(if $(SEED),--seed $(SEED)) --out data/runs/$(or $(NAME),phase1)/events.ndjson
+
+test: $(STAMP)
+	npx vitest run
+
+lint: $(STAMP)
+	npx biome check .
+	npx tsc --noEmit
+
+format: $(STAMP)
+	npx biome check --write .
+
+bench: $(STAMP)
+	npx tsx bench/simulator.bench.ts

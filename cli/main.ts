@@ -1,0 +1,59 @@
+// The cartstream CLI: the only place (with make) that wires stages and adapters together.
+import { CartstreamError, UsageError } from "../pipeline/errors/index.ts";
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run: (argv: string[]) => Promise<number> }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  simulate: {
+    summary: "simulate shoppers and write their events (NDJSON or Parquet)",
+    load: () => import("./commands/simulate.ts"),
+  },
+  schema: { summary: "print or write the event JSON Schema", load: () => import("./commands/schema.ts") },
+};
+
+export function registerCommand(name: string, command: Command): void {
+  COMMANDS[name] = command;
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    "cartstream: realistic e-commerce session datasets, streamed through Kafka into PostgreSQL",
+    "",
+    "usage: cartstream <command> [options]     (cartstream <command> --help for its options)",
+    "",
+    "commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`cartstream: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const mod = await command.load();
+    return await mod.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`cartstream ${name}: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof CartstreamError) {
+      console.error(`cartstream ${name}: error ${err.code}: ${err.message}`);
+      return err.code === "CS_BAD_CONFIG" ? 2 : 1;
+    }
+    console.error(`cartstream ${name}: unexpected error: ${(err as Error).stack ?? String(err)}`);
+    return 1;
+  }
+}

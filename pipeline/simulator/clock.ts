@@ -1,0 +1,61 @@
+// Clocks. virtual: events as fast as the consumer takes them. real: each event is released when the
+// wall clock reaches its event time (scaled by `speed`), so a live run streams at the configured rate.
+// Both see the same event sequence; only the release time differs.
+
+export type ClockName = "virtual" | "real";
+export const CLOCKS = ["virtual", "real"] as const satisfies readonly ClockName[];
+
+export interface PaceOptions {
+  /** Event time (ms) that maps to the wall-clock start. */
+  startTimeMs: number;
+  /** Simulated seconds per wall-clock second (1 = live). */
+  speed: number;
+  /** Injectable for tests. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Yields batches of events whose time has come on the wall clock. */
+export async function* paceRealTime<T extends { event_time: string }>(
+  events: Iterable<T>,
+  opts: PaceOptions,
+): AsyncGenerator<T[], void, void> {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? defaultSleep;
+  const wallStart = now();
+  let batch: T[] = [];
+  for (const e of events) {
+    if (opts.signal?.aborted) return;
+    const due = wallStart + (Date.parse(e.event_time) - opts.startTimeMs) / opts.speed;
+    const wait = due - now();
+    if (wait > 1) {
+      if (batch.length) {
+        yield batch;
+        batch = [];
+      }
+      await sleep(wait);
+    }
+    batch.push(e);
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** Virtual clock: fixed-size batches, no waiting. */
+export function* batches<T>(events: Iterable<T>, size: number): Generator<T[], void, void> {
+  let batch: T[] = [];
+  for (const e of events) {
+    batch.push(e);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
