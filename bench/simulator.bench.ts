@@ -13,7 +13,6 @@ const { values } = parseArgs({
 });
 const target = Number(values.events);
 const reps = Number(values.reps);
-// phase-1 behaviour, scaled: 1,000 events/s over target/1000 s with enough users for the load.
 const config = resolveSimulatorConfig(
   {},
   { rate: 1000, duration_s: target / 1000, users: Math.max(400, target / 50) },
@@ -29,24 +28,19 @@ async function measure(
   let chars = 0;
   if (mode === "ndjson-file") {
     const w = new NdjsonWriter(out);
-    let lines: string[] = [];
-    for (const e of sim.events()) {
-      lines.push(eventToNdjson(e));
-      if (lines.length === 4096) {
-        await w.writeLines(lines);
-        n += lines.length;
-        lines = [];
-      }
+    for (let batch = sim.nextBatch(4096); batch.length > 0; batch = sim.nextBatch(4096)) {
+      const lines = new Array<string>(batch.length);
+      for (let i = 0; i < batch.length; i++) lines[i] = eventToNdjson(batch[i]!);
+      await w.writeLines(lines);
+      n += batch.length;
     }
-    await w.writeLines(lines);
-    n += lines.length;
     await w.close();
     chars = statSync(out).size;
     rmSync(out);
   } else {
-    for (const e of sim.events()) {
-      n++;
-      if (mode === "ndjson-string") chars += eventToNdjson(e).length;
+    for (let batch = sim.nextBatch(4096); batch.length > 0; batch = sim.nextBatch(4096)) {
+      n += batch.length;
+      if (mode === "ndjson-string") for (const e of batch) chars += eventToNdjson(e).length;
     }
   }
   const s = (performance.now() - t0) / 1000;

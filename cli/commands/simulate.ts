@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { eventsNdjsonToParquet, NdjsonWriter } from "../../pipeline/files/index.ts";
 import type { SimulationSummary } from "../../pipeline/simulator/index.ts";
-import { batches, eventToNdjson, paceRealTime, Simulation } from "../../pipeline/simulator/index.ts";
+import { eventToNdjson, paceRealTime, Simulation, virtualBatches } from "../../pipeline/simulator/index.ts";
 import type { CommandSpec } from "../args.ts";
 import { choiceFlag, helpText, numberFlag, parseFlags, stringFlag } from "../args.ts";
 import { fmtInt, Progress } from "../progress.ts";
@@ -76,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     const source =
       clock === "real"
         ? paceRealTime(sim.events(), { startTimeMs: sim.startTimeMs, speed })
-        : batches(sim.events(), 4096);
+        : virtualBatches(sim, 4096);
     for await (const batch of source) {
       const lines = new Array<string>(batch.length);
       for (let i = 0; i < batch.length; i++) lines[i] = eventToNdjson(batch[i]!);

@@ -47,15 +47,14 @@ export async function* paceRealTime<T extends { event_time: string }>(
   if (batch.length) yield batch;
 }
 
-/** Virtual clock: fixed-size batches, no waiting. */
-export function* batches<T>(events: Iterable<T>, size: number): Generator<T[], void, void> {
-  let batch: T[] = [];
-  for (const e of events) {
-    batch.push(e);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
+/** Virtual clock: batches as fast as the consumer takes them. */
+export function* virtualBatches<T>(
+  source: { nextBatch(max: number): T[] },
+  size: number,
+): Generator<T[], void, void> {
+  for (;;) {
+    const batch = source.nextBatch(size);
+    if (batch.length === 0) return;
+    yield batch;
   }
-  if (batch.length) yield batch;
 }

@@ -116,6 +116,7 @@ export class Simulation {
   private orderSeq = 0;
   private readonly stats: SimulationSummary;
   private readonly iso = new IsoFormatter();
+  private lastTime: string | null = null;
 
   /** `startTimeMs` overrides config.start_time (the real clock anchors the run at the wall clock). */
   constructor(config: SimulatorConfig, startTimeMs?: number) {
@@ -236,9 +237,20 @@ export class Simulation {
 
   /** All events in event-time order (ties: session creation order). */
   *events(): Generator<ClickEvent, SimulationSummary, void> {
+    for (;;) {
+      const batch = this.nextBatch(4096);
+      if (batch.length === 0) break;
+      for (const e of batch) yield e;
+    }
+    return this.summary();
+  }
+
+  /** The next events in order, at most `max`; an empty array when the run is over. */
+  nextBatch(max: number): ClickEvent[] {
     const st = this.stats;
     const cut = this.config.end === "cut";
-    for (;;) {
+    const out: ClickEvent[] = [];
+    while (out.length < max) {
       const head = this.heap.peek();
       if (this.nextArrival < this.endMs && (head === undefined || this.nextArrival <= head.time)) {
         this.spawn(this.nextArrival);
@@ -246,8 +258,9 @@ export class Simulation {
         continue;
       }
       if (head === undefined) break;
-      const s = this.heap.pop()!;
+      const s = head;
       if (cut && s.time >= this.endMs) {
+        this.heap.pop();
         st.eventsCut += s.actions.length - s.next;
         this.userOpen[s.userIndex]!--;
         continue;
@@ -256,25 +269,30 @@ export class Simulation {
       const event = this.build(s, action, s.time);
       st.events++;
       st.eventsByType[action.type]++;
-      if (st.firstEventTime === null) st.firstEventTime = event.event_time;
-      st.lastEventTime = event.event_time;
       if (s.next < s.actions.length) {
         const following = s.actions[s.next]!;
         s.time +=
           this.thinkMinMs +
           Math.floor(this.rng.next() * (this.thinkSpanMs + 1)) +
           (following.afterIdle ? this.idleMinMs + Math.floor(this.rng.next() * (this.idleSpanMs + 1)) : 0);
-        this.heap.push(s);
+        // The session stays in the heap: one sift instead of a pop and a push.
+        this.heap.replaceTop(s);
       } else {
+        this.heap.pop();
         this.userOpen[s.userIndex]!--;
       }
-      yield event;
+      out.push(event);
     }
-    return this.summary();
+    if (out.length > 0) {
+      if (st.firstEventTime === null) st.firstEventTime = out[0]!.event_time;
+      this.lastTime = out[out.length - 1]!.event_time;
+    }
+    return out;
   }
 
   summary(): SimulationSummary {
     const st = this.stats;
+    st.lastEventTime = this.lastTime;
     st.realizedRate = st.events / this.config.duration_s;
     st.spanS =
       st.firstEventTime && st.lastEventTime

@@ -18,35 +18,64 @@ export class MinHeap<T extends Scheduled> {
 
   push(item: T): void {
     const a = this.items;
+    let i = a.length;
     a.push(item);
-    let i = a.length - 1;
+    // Sift up with a hole instead of swaps.
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
+      const parent = a[p]!;
+      if (!less(item, parent)) break;
+      a[i] = parent;
       i = p;
     }
+    a[i] = item;
   }
 
   pop(): T | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
+    const n = a.length;
+    if (n === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let m = l;
+      let child = a[l]!;
+      if (r < n && less(a[r]!, child)) {
+        m = r;
+        child = a[r]!;
       }
+      if (!less(child, last)) break;
+      a[i] = child;
+      i = m;
     }
+    a[i] = last;
     return top;
+  }
+
+  /** Replaces the top with `item` (pop + push in one sift). */
+  replaceTop(item: T): void {
+    const a = this.items;
+    const n = a.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let m = l;
+      let child = a[l]!;
+      if (r < n && less(a[r]!, child)) {
+        m = r;
+        child = a[r]!;
+      }
+      if (!less(child, item)) break;
+      a[i] = child;
+      i = m;
+    }
+    a[i] = item;
   }
 }
 

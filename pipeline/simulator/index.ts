@@ -1,5 +1,5 @@
 export type { Catalog, Product } from "./catalog.ts";
-export { batches, CLOCKS, type ClockName, type PaceOptions, paceRealTime } from "./clock.ts";
+export { CLOCKS, type ClockName, type PaceOptions, paceRealTime, virtualBatches } from "./clock.ts";
 export { meanEventsPerSession, Simulation, type SimulationSummary, simulate } from "./engine.ts";
 export { eventToNdjson } from "./ndjson.ts";
 export {
