@@ -217,13 +217,17 @@ export function gapArb(timeoutMs: number): fc.Arbitrary<number> {
   );
 }
 
-export function randomSessionArb(timeoutMs: number, maxSteps = 14): fc.Arbitrary<RandomSession> {
+export function randomSessionArb(
+  timeoutMs: number,
+  maxSteps = 14,
+  gaps: fc.Arbitrary<number> = gapArb(timeoutMs),
+): fc.Arbitrary<RandomSession> {
   const step = fc.record({
     type: fc.oneof(
       { weight: 1, arbitrary: fc.constantFrom(...EVENT_TYPES) },
       { weight: 1, arbitrary: fc.constantFrom<EventType>("product_view", "add_to_cart", "page_view") },
     ),
-    gapMs: gapArb(timeoutMs),
+    gapMs: gaps,
     product: fc.integer({ min: 0, max: 2 }),
     quantity: fc.integer({ min: 1, max: 3 }),
     cents: fc.integer({ min: 0, max: 50_000 }),
@@ -286,28 +290,44 @@ export function buildEvents(sessions: RandomSession[]): ClickEvent[] {
 }
 
 /** A random stream: 1..maxSessions sessions. */
-export function streamArb(timeoutMs: number, maxSessions = 10): fc.Arbitrary<ClickEvent[]> {
-  return fc.array(randomSessionArb(timeoutMs), { minLength: 1, maxLength: maxSessions }).map(buildEvents);
+export function streamArb(
+  timeoutMs: number,
+  maxSessions = 10,
+  gaps: fc.Arbitrary<number> = gapArb(timeoutMs),
+): fc.Arbitrary<ClickEvent[]> {
+  return fc
+    .array(randomSessionArb(timeoutMs, 14, gaps), { minLength: 1, maxLength: maxSessions })
+    .map(buildEvents);
+}
+
+/** Gaps in (timeout/2, timeout]: any event delivered after both neighbours bridges two segments. */
+export function bridgingGapArb(timeoutMs: number): fc.Arbitrary<number> {
+  return fc.integer({ min: Math.floor(timeoutMs / 2) + 1, max: timeoutMs });
 }
 
 export function timeMs(e: ClickEvent): number {
   return Date.parse(e.event_time);
 }
 
+/** mulberry32: a tiny seeded generator of floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /**
- * Delivery order: sorted by event time + jitter, jitter[i] in [0, 1) scaled by `spreadMs`. With
- * spreadMs <= allowedLatenessMs no event is too late.
+ * Delivery order: sorted by event time + a seeded jitter in [0, spreadMs]. With spreadMs <= allowedLatenessMs
+ * no event is too late (an event is delivered only after events at most spreadMs later than it).
  */
-export function deliveryOrder(
-  events: readonly ClickEvent[],
-  jitter: readonly number[],
-  spreadMs: number,
-): ClickEvent[] {
-  const keyed = events.map((e, i) => ({
-    e,
-    k: timeMs(e) + Math.floor((jitter[i % jitter.length] ?? 0) * spreadMs),
-    i,
-  }));
+export function deliveryOrder(events: readonly ClickEvent[], seed: number, spreadMs: number): ClickEvent[] {
+  const random = seededRandom(seed);
+  const keyed = events.map((e, i) => ({ e, k: timeMs(e) + Math.floor(random() * (spreadMs + 1)), i }));
   keyed.sort((a, b) => a.k - b.k || a.i - b.i);
   return keyed.map((x) => x.e);
 }
@@ -359,9 +379,15 @@ export function feed(
   return { accepted, tooLate, duplicates };
 }
 
-/** Rows without the transport column, sorted by session_id (the shape the ground truth returns). */
+/** Rows without the transport column, ordered by (base_session_id, segment) like the ground truth. */
 export function withoutPartition(rows: readonly SessionRow[]): Omit<SessionRow, "kafka_partition">[] {
   return [...rows]
-    .sort((a, b) => (a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0))
+    .sort((a, b) =>
+      a.base_session_id < b.base_session_id
+        ? -1
+        : a.base_session_id > b.base_session_id
+          ? 1
+          : a.segment - b.segment,
+    )
     .map(({ kafka_partition: _p, ...rest }) => rest);
 }
