@@ -11,6 +11,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "simulate shoppers and write their events (NDJSON or Parquet)",
     load: () => import("./commands/simulate.ts"),
   },
+  run: {
+    summary: "stream simulated events through the sessionizer into the session store (embedded by default)",
+    load: () => import("./commands/run.ts"),
+  },
   schema: { summary: "print or write the event JSON Schema", load: () => import("./commands/schema.ts") },
 };
 

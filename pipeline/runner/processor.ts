@@ -1,0 +1,321 @@
+// The aggregator's processing loop for the partitions one consumer owns, the same in every mode:
+// transport messages in, sessionizer core in the middle, one store transaction out per flush.
+//
+// Exactly-once effects: session rows are whole rows (idempotent), and every commit moves the partitions'
+// offsets in the same transaction, guarded by a fencing check (the offset this consumer expects must still
+// be the stored one). A consumer that lost a partition fails that check, rolls back, and drops its state.
+// Messages below a partition's next offset are skipped, so redelivery by the transport cannot double count.
+import type { SessionizerOptions } from "../aggregator/index.ts";
+import { Sessionizer } from "../aggregator/index.ts";
+import { FencedError } from "../errors/index.ts";
+import { parseEvent } from "../events/index.ts";
+import type { SessionRow } from "../model/index.ts";
+import type {
+  CommitBatch,
+  DeadLetter,
+  JsonValue,
+  SessionReader,
+  SessionSink,
+  SessionStateUpsert,
+} from "../store/index.ts";
+import type { ConsumedMessage } from "../transport/index.ts";
+import type { ArchiveWriter } from "./archive.ts";
+
+/** Where live (open-session) rows go after each commit: Redis in production. Must not throw. */
+export interface LivePublisher {
+  publish(rows: readonly SessionRow[], deletedKeys: readonly string[]): Promise<void>;
+}
+
+/** Observability hooks (metrics); all optional. */
+export interface ProcessorObserver {
+  /** Called after a commit with each committed event's produce time (ms) and the commit time. */
+  committed?(producedAtMs: readonly number[], commitMs: number, result: FlushResult): void;
+  deadLettered?(reason: string, count: number): void;
+  fenced?(partitions: readonly number[]): void;
+}
+
+export interface ProcessorOptions {
+  group: string;
+  topic: string;
+  sink: SessionSink;
+  reader: SessionReader;
+  sessionizer?: Partial<SessionizerOptions>;
+  archive?: ArchiveWriter;
+  live?: LivePublisher;
+  observer?: ProcessorObserver;
+  /** Extra destination for dead letters (a Kafka dead-letter topic); the store table always gets them. */
+  deadLetterSink?: (letters: readonly DeadLetter[]) => Promise<void>;
+  /** Header holding the produce time in ms; falls back to the message timestamp. */
+  producedAtHeader?: string;
+}
+
+interface Owned {
+  /** next_offset stored in the database (null before the first commit). */
+  committed: number | null;
+  /** Next offset to process. */
+  next: number;
+  dead: DeadLetter[];
+  producedAt: number[];
+}
+
+export interface FlushResult {
+  partitions: number;
+  upserted: number;
+  deleted: number;
+  deadLetters: number;
+  events: number;
+}
+
+const CLOSED_PREFIX = "#closed:";
+
+interface SegmentStateJson {
+  kind: "segment";
+  key: string;
+  base_session_id: string;
+  segment: number;
+  events: unknown[];
+}
+
+export class PartitionProcessor {
+  private readonly core: Sessionizer;
+  private readonly owned = new Map<number, Owned>();
+  private readonly opts: ProcessorOptions;
+  private readonly producedHeader: string;
+  private pendingEvents = 0;
+  counters = { messages: 0, accepted: 0, duplicates: 0, deadLettered: 0, skippedRedelivered: 0, commits: 0 };
+
+  constructor(opts: ProcessorOptions) {
+    this.opts = opts;
+    this.core = new Sessionizer(opts.sessionizer ?? {});
+    this.producedHeader = opts.producedAtHeader ?? "produced_at";
+  }
+
+  get sessionizerOptions(): Readonly<SessionizerOptions> {
+    return this.core.options;
+  }
+
+  ownedPartitions(): number[] {
+    return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  /** Events processed since the last flush. */
+  get pending(): number {
+    return this.pendingEvents;
+  }
+
+  nextOffset(partition: number): number | undefined {
+    return this.owned.get(partition)?.next;
+  }
+
+  openSessions(): number {
+    return this.core.allCounters().reduce((s, c) => s + c.openSessions, 0);
+  }
+
+  /**
+   * Takes ownership of partitions: loads each one's committed offset and open-session state from the
+   * store. Returns the offset to start reading at, per partition.
+   */
+  async assign(partitions: readonly number[]): Promise<Map<number, number>> {
+    const offsets = await this.opts.reader.loadOffsets(this.opts.group, this.opts.topic);
+    const start = new Map<number, number>();
+    for (const p of partitions) {
+      this.core.dropPartition(p);
+      this.opts.archive?.discard(p);
+      const off = offsets.get(p);
+      if (off !== undefined) {
+        const rows = await this.opts.reader.loadSessionState(p);
+        const segments = [];
+        const closedCounts = [];
+        for (const r of rows) {
+          if (r.session_id.startsWith(CLOSED_PREFIX)) {
+            closedCounts.push({
+              base_session_id: r.session_id.slice(CLOSED_PREFIX.length),
+              closed: Number((r.state as { closed: number }).closed),
+            });
+          } else {
+            const s = r.state as unknown as SegmentStateJson;
+            segments.push({
+              key: s.key,
+              base_session_id: s.base_session_id,
+              segment: s.segment,
+              events: s.events as never[],
+            });
+          }
+        }
+        const maxEventTimeMs =
+          (off.state as { maxEventTimeMs?: number | null } | null)?.maxEventTimeMs ?? null;
+        this.core.importPartitionState(p, {
+          version: 1,
+          partition: p,
+          maxEventTimeMs,
+          segments,
+          closedCounts,
+        });
+      }
+      this.owned.set(p, {
+        committed: off?.nextOffset ?? null,
+        next: off?.nextOffset ?? 0,
+        dead: [],
+        producedAt: [],
+      });
+      start.set(p, off?.nextOffset ?? 0);
+    }
+    return start;
+  }
+
+  /** Gives partitions up without committing (another consumer will reload them from the store). */
+  revoke(partitions: readonly number[]): void {
+    for (const p of partitions) {
+      this.owned.delete(p);
+      this.core.dropPartition(p);
+      this.opts.archive?.discard(p);
+    }
+  }
+
+  /** Processes messages of one owned partition, in offset order. */
+  process(partition: number, messages: readonly ConsumedMessage[]): void {
+    const o = this.owned.get(partition);
+    if (o === undefined) return;
+    const archive = this.opts.archive;
+    for (const m of messages) {
+      if (m.offset < o.next) {
+        this.counters.skippedRedelivered++;
+        continue;
+      }
+      this.counters.messages++;
+      this.pendingEvents++;
+      o.next = m.offset + 1;
+      const produced = Number(m.headers[this.producedHeader] ?? m.timestamp);
+      if (Number.isFinite(produced)) o.producedAt.push(produced);
+      const parsed = parseEvent(m.value);
+      if (!parsed.ok) {
+        o.dead.push({
+          topic: this.opts.topic,
+          partition,
+          offset: m.offset,
+          reason: parsed.reason,
+          payload: m.value,
+        });
+        continue;
+      }
+      const result = this.core.add(parsed.event, partition);
+      if (result === "accepted") {
+        this.counters.accepted++;
+        archive?.add(partition, m.value);
+      } else if (result === "duplicate") {
+        this.counters.duplicates++;
+      } else {
+        o.dead.push({
+          topic: this.opts.topic,
+          partition,
+          offset: m.offset,
+          reason: result,
+          payload: m.value,
+        });
+      }
+    }
+  }
+
+  /**
+   * Commits everything processed since the last flush in one transaction. `final` closes every open
+   * session first (end of stream). Throws FencedError (after dropping the partitions) when another
+   * consumer took over.
+   */
+  async flush(final = false): Promise<FlushResult> {
+    const parts = this.ownedPartitions();
+    if (parts.length === 0) return { partitions: 0, upserted: 0, deleted: 0, deadLetters: 0, events: 0 };
+    const changes = final ? this.core.closeAll() : this.core.drain();
+    const stateUpserts: SessionStateUpsert[] = [];
+    const stateDeletes: string[] = [];
+    const deadLetters: DeadLetter[] = [];
+    const producedAt: number[] = [];
+    const partitions: CommitBatch["partitions"] = [];
+    for (const p of parts) {
+      const o = this.owned.get(p)!;
+      const sc = this.core.exportStateChanges(p);
+      for (const s of sc.segments) {
+        stateUpserts.push({
+          session_id: s.key,
+          kafka_partition: p,
+          state: {
+            kind: "segment",
+            key: s.key,
+            base_session_id: s.base_session_id,
+            segment: s.segment,
+            events: s.events,
+          } as unknown as JsonValue,
+        });
+      }
+      stateDeletes.push(...sc.deletedKeys);
+      for (const c of sc.closedCounts) {
+        stateUpserts.push({
+          session_id: `${CLOSED_PREFIX}${c.base_session_id}`,
+          kafka_partition: p,
+          state: { closed: c.closed },
+        });
+      }
+      deadLetters.push(...o.dead);
+      producedAt.push(...o.producedAt);
+      const watermark = this.core.watermark(p);
+      partitions.push({
+        partition: p,
+        expectedOffset: o.committed,
+        nextOffset: o.next,
+        watermarkMs: watermark,
+        state: { maxEventTimeMs: sc.maxEventTimeMs },
+      });
+    }
+    // The archive and the dead-letter topic must hold everything a commit covers: write them first
+    // (at least once; a replay after a crash may repeat some, compaction and readers dedupe).
+    this.opts.archive?.writePending();
+    if (deadLetters.length) await this.opts.deadLetterSink?.(deadLetters);
+    const batch: CommitBatch = {
+      group: this.opts.group,
+      topic: this.opts.topic,
+      partitions,
+      upserts: changes.upserts,
+      deletes: changes.deletes,
+      stateUpserts,
+      stateDeletes,
+      deadLetters,
+    };
+    try {
+      await this.opts.sink.commit(batch);
+    } catch (err) {
+      if (err instanceof FencedError) {
+        this.opts.observer?.fenced?.(parts);
+        this.revoke(parts);
+      }
+      throw err;
+    }
+    const commitMs = Date.now();
+    for (const p of parts) {
+      const o = this.owned.get(p)!;
+      o.committed = o.next;
+      o.dead = [];
+      o.producedAt = [];
+    }
+    const events = this.pendingEvents;
+    this.pendingEvents = 0;
+    this.counters.commits++;
+    this.counters.deadLettered += deadLetters.length;
+    const result = {
+      partitions: parts.length,
+      upserted: changes.upserts.length,
+      deleted: changes.deletes.length,
+      deadLetters: deadLetters.length,
+      events,
+    };
+    if (deadLetters.length) {
+      const byReason = new Map<string, number>();
+      for (const d of deadLetters) {
+        const reason = d.reason.split(":")[0]!;
+        byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+      }
+      for (const [reason, n] of byReason) this.opts.observer?.deadLettered?.(reason, n);
+    }
+    this.opts.observer?.committed?.(producedAt, commitMs, result);
+    if (this.opts.live) await this.opts.live.publish(changes.upserts, changes.deletes);
+    return result;
+  }
+}
