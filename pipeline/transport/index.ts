@@ -1,4 +1,13 @@
 export {
+  type DeadLetterRecord,
+  GROUP_CONSUMER_DEFAULTS,
+  type GroupConsumer,
+  type GroupConsumerOptions,
+  type GroupConsumerStats,
+  produceDeadLetters,
+  runGroupConsumer,
+} from "./kafka-consumer.ts";
+export {
   cartstreamPartitioner,
   DEFAULT_KAFKA_BROKERS,
   type KafkaOptions,
