@@ -1,0 +1,144 @@
+// validateDataset: open the folder, compute the metrics, run every check, decide the verdict, write reports.
+// It returns a result object in every case; "could not run" is exit code 3 with `error` set, never a throw.
+import { resolve } from "node:path";
+import { CartstreamError } from "../pipeline/errors/index.ts";
+import { benchmarkChecks } from "./checks/benchmark.ts";
+import { distributionChecks } from "./checks/distribution.ts";
+import { groundTruthCheck, projectGroundTruth } from "./checks/ground-truth.ts";
+import { qualityChecks } from "./checks/quality.ts";
+import { sequencingChecks } from "./checks/sequencing.ts";
+import { knownContradictions } from "./contradictions.ts";
+import { openDataset } from "./dataset.ts";
+import { computeFacts } from "./facts.ts";
+import { computeMetrics } from "./metrics.ts";
+import { DEFAULT_OPTIONS, type ParsedProfile, type ValidateOptions } from "./options.ts";
+import { loadProfile } from "./profiles.ts";
+import { writeReports } from "./report/index.ts";
+import type { CheckResult, ExitCode, Outcome, ValidationResult, Verdict } from "./types.ts";
+
+export function summarize(checks: readonly CheckResult[]): ValidationResult["summary"] {
+  const s = { ok: 0, intended: 0, warning: 0, error: 0, total: checks.length } satisfies Record<
+    Outcome,
+    number
+  > & {
+    total: number;
+  };
+  for (const c of checks) s[c.outcome]++;
+  return s;
+}
+
+/** 0 pass, 1 warnings only (2 under strict), 2 any error. */
+export function exitCodeOf(summary: ValidationResult["summary"], strict: boolean): ExitCode {
+  if (summary.error > 0) return 2;
+  if (summary.warning > 0) return strict ? 2 : 1;
+  return 0;
+}
+
+export function verdictOf(code: ExitCode): Verdict {
+  return code === 0 ? "PASS" : code === 1 ? "PASS with warnings" : code === 2 ? "FAIL" : "NOT RUN";
+}
+
+function notRun(
+  dataset: string,
+  strict: boolean,
+  profile: ParsedProfile | null,
+  err: unknown,
+  started: number,
+): ValidationResult {
+  const code = err instanceof CartstreamError ? err.code : "CS_UNEXPECTED";
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    dataset,
+    profile: profile
+      ? {
+          name: profile.name,
+          path: profile.path,
+          description: profile.description,
+          notes: profile.notes ?? [],
+        }
+      : null,
+    strict,
+    verdict: "NOT RUN",
+    exitCode: 3,
+    summary: { ok: 0, intended: 0, warning: 0, error: 0, total: 0 },
+    checks: [],
+    metrics: {},
+    contradictions: [],
+    facts: null,
+    manifest: { present: false, seed: null, rows: null },
+    error: { code, message },
+    reports: null,
+    generatedAt: new Date().toISOString(),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** Validates a dataset folder against a benchmark profile. Never throws for bad input: see `exitCode`/`error`. */
+export async function validateDataset(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const started = Date.now();
+  const dataset = resolve(dir);
+  const strict = options.strict ?? DEFAULT_OPTIONS.strict;
+  let profile: ParsedProfile | null = null;
+  try {
+    profile = loadProfile(options.profile ?? DEFAULT_OPTIONS.profile);
+  } catch (err) {
+    return notRun(dataset, strict, null, err, started);
+  }
+  let opened: Awaited<ReturnType<typeof openDataset>>;
+  try {
+    opened = await openDataset(dataset);
+  } catch (err) {
+    return notRun(dataset, strict, profile, err, started);
+  }
+  let result: ValidationResult;
+  try {
+    const { con, input } = opened;
+    const computed = await computeMetrics(con);
+    const facts = await computeFacts(con, input, computed, profile);
+    const checks: CheckResult[] = [
+      ...benchmarkChecks(profile, computed.metrics),
+      ...(await qualityChecks(con, input)),
+      ...(await sequencingChecks(con, input)),
+      await groundTruthCheck(
+        input,
+        options.groundTruth === undefined ? projectGroundTruth : options.groundTruth,
+      ),
+      ...distributionChecks(profile, input, facts, computed),
+    ];
+    const summary = summarize(checks);
+    const exitCode = exitCodeOf(summary, strict);
+    result = {
+      dataset,
+      profile: {
+        name: profile.name,
+        path: profile.path,
+        description: profile.description,
+        notes: profile.notes ?? [],
+      },
+      strict,
+      verdict: verdictOf(exitCode),
+      exitCode,
+      summary,
+      checks,
+      metrics: computed.metrics,
+      contradictions: knownContradictions(profile, computed.metrics, facts, checks),
+      facts,
+      manifest: {
+        present: input.manifest !== null,
+        seed: input.manifest?.seed ?? null,
+        rows: input.manifest?.rows ?? null,
+      },
+      error: null,
+      reports: null,
+      generatedAt: new Date().toISOString(),
+      durationMs: 0,
+    };
+  } catch (err) {
+    return notRun(dataset, strict, profile, err, started);
+  } finally {
+    opened.close();
+  }
+  result.durationMs = Date.now() - started;
+  if (options.reports ?? DEFAULT_OPTIONS.reports) await writeReports(result, options.outDir);
+  return result;
+}
