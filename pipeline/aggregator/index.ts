@@ -23,6 +23,7 @@ export {
   ADD_RESULTS,
   type AddResult,
   type ClosedCount,
+  type ClosedViolation,
   type PartitionCounters,
   type PartitionState,
   type PartitionStateChanges,

@@ -8,6 +8,7 @@ import { CartstreamError, ERROR_CODES } from "../errors/index.ts";
 import type { ClickEvent } from "../events/index.ts";
 import { type SessionRow, segmentKey } from "../model/index.ts";
 import { resolveSessionizerOptions, type SessionizerOptions } from "./options.ts";
+import { findSequenceViolations } from "./sequencing.ts";
 import { computeSessionRow, parseEventTime } from "./session-metrics.ts";
 
 export const ADD_RESULTS = {
@@ -26,6 +27,19 @@ export interface SessionChanges {
   upserts: SessionRow[];
   /** session_id keys emitted earlier that no longer exist (segments merged or renumbered away). */
   deletes: string[];
+  /**
+   * Events of sessions closed in this drain that break a sequencing rule (judged over the final,
+   * time-ordered segment, so out-of-order delivery never misjudges). They still count in their session;
+   * the caller reports them (dead-letter topic) with the rule names.
+   */
+  violations: ClosedViolation[];
+}
+
+export interface ClosedViolation {
+  partition: number;
+  session_id: string;
+  event: ClickEvent;
+  rules: readonly string[];
 }
 
 /** One open segment's state, keyed like its row. */
@@ -419,7 +433,7 @@ export class Sessionizer {
 
   /** Rows (whole) and deletes for everything that changed since the last drain, for one or all partitions. */
   drain(partition?: number): SessionChanges {
-    const out: SessionChanges = { upserts: [], deletes: [] };
+    const out: SessionChanges = { upserts: [], deletes: [], violations: [] };
     if (partition === undefined) {
       for (const p of this.parts.values()) this.drainPartition(p, p.maxTime - this.latenessMs, out);
     } else {
@@ -431,7 +445,7 @@ export class Sessionizer {
 
   /** End of stream: closes every open segment (ended_by "timeout" unless it saw session_end); returns the final changes. */
   closeAll(partition?: number): SessionChanges {
-    const out: SessionChanges = { upserts: [], deletes: [] };
+    const out: SessionChanges = { upserts: [], deletes: [], violations: [] };
     const close = (p: Partition) => {
       for (const base of p.bases.values()) {
         if (!base.rowQueued) {
@@ -494,14 +508,23 @@ export class Sessionizer {
       const key = segmentKey(base.id, number);
       const isClosing = i < closing;
       if (isClosing || seg.rowDirty || seg.emittedKey !== key) {
-        out.upserts.push(
-          computeSessionRow(seg.events, {
-            base_session_id: base.id,
-            segment: number,
-            closed: isClosing,
-            kafka_partition: p.id,
-          }),
-        );
+        const row = computeSessionRow(seg.events, {
+          base_session_id: base.id,
+          segment: number,
+          closed: isClosing,
+          kafka_partition: p.id,
+        });
+        out.upserts.push(row);
+        if (isClosing && row.sequence_violations > 0) {
+          for (const v of findSequenceViolations(seg.events)) {
+            out.violations.push({
+              partition: p.id,
+              session_id: key,
+              event: seg.events[v.index]!,
+              rules: v.rules,
+            });
+          }
+        }
         if (seg.emittedKey !== null && seg.emittedKey !== key)
           candidates = append(candidates, seg.emittedKey);
         seg.emittedKey = key;

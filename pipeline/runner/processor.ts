@@ -5,7 +5,7 @@
 // offsets in the same transaction, guarded by a fencing check (the offset this consumer expects must still
 // be the stored one). A consumer that lost a partition fails that check, rolls back, and drops its state.
 // Messages below a partition's next offset are skipped, so redelivery by the transport cannot double count.
-import type { SessionizerOptions } from "../aggregator/index.ts";
+import type { SessionChanges, SessionizerOptions } from "../aggregator/index.ts";
 import { Sessionizer } from "../aggregator/index.ts";
 import { FencedError } from "../errors/index.ts";
 import { parseEvent } from "../events/index.ts";
@@ -50,6 +50,10 @@ export interface ProcessorOptions {
 }
 
 interface Owned {
+  /** An end-of-stream marker was read: close every session of the partition at the next flush. */
+  ended: boolean;
+  /** ...and that closing flush has been committed. */
+  closed: boolean;
   /** next_offset stored in the database (null before the first commit). */
   committed: number | null;
   /** Next offset to process. */
@@ -67,6 +71,18 @@ export interface FlushResult {
 }
 
 const CLOSED_PREFIX = "#closed:";
+
+/** Control messages share the topic with events; the only one is the end-of-stream marker. */
+const CONTROL_PREFIX = '{"control"';
+export const END_OF_STREAM = '{"control":"end_of_stream"}';
+
+function isEndOfStream(value: string): boolean {
+  try {
+    return (JSON.parse(value) as { control?: unknown }).control === "end_of_stream";
+  } catch {
+    return false;
+  }
+}
 
 interface SegmentStateJson {
   kind: "segment";
@@ -92,6 +108,11 @@ export class PartitionProcessor {
 
   get sessionizerOptions(): Readonly<SessionizerOptions> {
     return this.core.options;
+  }
+
+  /** Owned partitions whose end-of-stream marker was read and whose sessions are all closed and committed. */
+  finishedPartitions(): number[] {
+    return [...this.owned].filter(([, o]) => o.closed && o.committed === o.next).map(([p]) => p);
   }
 
   ownedPartitions(): number[] {
@@ -153,6 +174,8 @@ export class PartitionProcessor {
         });
       }
       this.owned.set(p, {
+        ended: false,
+        closed: false,
         committed: off?.nextOffset ?? null,
         next: off?.nextOffset ?? 0,
         dead: [],
@@ -185,6 +208,10 @@ export class PartitionProcessor {
       this.counters.messages++;
       this.pendingEvents++;
       o.next = m.offset + 1;
+      if (m.value.startsWith(CONTROL_PREFIX)) {
+        if (isEndOfStream(m.value)) o.ended = true;
+        continue;
+      }
       const produced = Number(m.headers[this.producedHeader] ?? m.timestamp);
       if (Number.isFinite(produced)) o.producedAt.push(produced);
       const parsed = parseEvent(m.value);
@@ -224,7 +251,14 @@ export class PartitionProcessor {
   async flush(final = false): Promise<FlushResult> {
     const parts = this.ownedPartitions();
     if (parts.length === 0) return { partitions: 0, upserted: 0, deleted: 0, deadLetters: 0, events: 0 };
-    const changes = final ? this.core.closeAll() : this.core.drain();
+    const changes: SessionChanges = { upserts: [], deletes: [], violations: [] };
+    for (const p of parts) {
+      const o = this.owned.get(p)!;
+      const c = final || (o.ended && !o.closed) ? this.core.closeAll(p) : this.core.drain(p);
+      changes.upserts.push(...c.upserts);
+      changes.deletes.push(...c.deletes);
+      changes.violations.push(...c.violations);
+    }
     const stateUpserts: SessionStateUpsert[] = [];
     const stateDeletes: string[] = [];
     const deadLetters: DeadLetter[] = [];
@@ -255,6 +289,16 @@ export class PartitionProcessor {
         });
       }
       deadLetters.push(...o.dead);
+      for (const v of changes.violations) {
+        if (v.partition !== p) continue;
+        deadLetters.push({
+          topic: this.opts.topic,
+          partition: p,
+          offset: -1,
+          reason: `sequence: ${v.rules.join(", ")} (session ${v.session_id}, event ${v.event.event_id}; counted in the session's sequence_violations)`,
+          payload: JSON.stringify(v.event),
+        });
+      }
       producedAt.push(...o.producedAt);
       const watermark = this.core.watermark(p);
       partitions.push({
@@ -291,6 +335,7 @@ export class PartitionProcessor {
     const commitMs = Date.now();
     for (const p of parts) {
       const o = this.owned.get(p)!;
+      if (final || o.ended) o.closed = true;
       o.committed = o.next;
       o.dead = [];
       o.producedAt = [];
