@@ -1,0 +1,39 @@
+// Public face of the dataset builder (everything after the snapshot).
+export { buildDataset, POINT_IN_TIME_RULE } from "./build-dataset.ts";
+export { DATA_CHECKS, type DataCheck } from "./checks.ts";
+export {
+  COLUMN_ROLES,
+  type ColumnRole,
+  type ColumnSpec,
+  DATASET_COLUMNS,
+  featureList,
+  LABEL_COLUMNS,
+  PREDICTION_POINT_COLUMNS,
+  VARIANTS,
+  type VariantName,
+} from "./columns.ts";
+export { renderDataCard } from "./data-card.ts";
+export { type LoadedTables, loadFromParquet } from "./load-parquet.ts";
+export {
+  type BuildDatasetOptions,
+  type BuildProgress,
+  buildDatasetOptionsSchema,
+  DEFAULT_BUILD_OPTIONS,
+  resolveBuildOptions,
+  SPLIT_METHODS,
+  type SplitMethod,
+} from "./options.ts";
+export { MODEL_STEPS, SPLIT_STEPS } from "./runner.ts";
+export { assignTestUsers, type SplitCandidate } from "./split.ts";
+export type {
+  CheckResult,
+  DatasetManifest,
+  DatasetResult,
+  FileEntry,
+  LabelBalance,
+  ManifestColumn,
+  SplitName,
+  SplitStats,
+  StepTiming,
+  VariantManifest,
+} from "./types.ts";

@@ -1,0 +1,45 @@
+-- Mart: the prediction-point dataset, one row per session that adds to the cart at least once, with
+-- features up to and including the first add_to_cart (120_prediction_point), start-of-session features,
+-- the point-in-time history as of the session's start, and the same labels as the full dataset.
+CREATE OR REPLACE TEMP TABLE dataset_prediction_point AS
+SELECT
+  s.session_id,
+  s.user_id,
+  s.base_session_id,
+  s.start_time,
+  s.device_type,
+  s.browser,
+  s.segment,
+  f.start_hour_utc,
+  f.start_weekday_utc,
+  p.pp_seconds_to_first_cart,
+  p.pp_event_count,
+  p.pp_page_views,
+  p.pp_products_viewed,
+  p.pp_unique_products_viewed,
+  p.pp_searches,
+  p.pp_distinct_categories_viewed,
+  p.pp_avg_price_viewed,
+  p.pp_search_share,
+  p.pp_events_per_minute,
+  p.pp_first_cart_price,
+  p.pp_first_cart_quantity,
+  p.pp_cart_value,
+  h.prior_sessions,
+  h.prior_closed_sessions,
+  h.open_sessions_at_start,
+  h.prior_converted_sessions,
+  h.prior_purchases,
+  h.prior_purchase_value,
+  h.prior_abandoned_carts,
+  h.seconds_since_last_session_end,
+  s.persona,
+  s.intended_outcome,
+  s.abandonment_reason,
+  s.is_converted,
+  s.purchase_value,
+  s.abandoned
+FROM prediction_point AS p
+JOIN stg_sessions AS s USING (session_id)
+JOIN session_features AS f USING (session_id)
+JOIN user_history AS h USING (session_id);
