@@ -25,7 +25,7 @@ describe("Sessionizer: emission", () => {
     expect(s1.end_time).toBeNull();
     expect(s1.event_count).toBe(2);
     expect(s1.kafka_partition).toBe(0);
-    expect(sz.drain()).toEqual({ upserts: [], deletes: [] });
+    expect(sz.drain()).toEqual({ upserts: [], deletes: [], violations: [] });
     sz.add(ev("page_view", 2_000), 0);
     const second = sz.drain();
     expect(keys(second.upserts)).toEqual(["s1"]);
@@ -208,7 +208,7 @@ describe("Sessionizer: closeAll and counters", () => {
       [1, 0, 1],
       [2, 0, 1],
     ]);
-    expect(sz.closeAll()).toEqual({ upserts: [], deletes: [] });
+    expect(sz.closeAll()).toEqual({ upserts: [], deletes: [], violations: [] });
   });
 });
 
@@ -323,5 +323,27 @@ describe("Sessionizer: state", () => {
     expect(() =>
       sz.importPartitionState(0, { ...bad, closedCounts: [{ base_session_id: "s1", closed: 1 }] }),
     ).not.toThrow();
+  });
+});
+
+describe("Sessionizer: sequencing violations of closed sessions", () => {
+  it("reports each violating event with its rules once, when its session closes, judged in event-time order", async () => {
+    const { Sessionizer } = await import("../../../pipeline/aggregator/index.ts");
+    const { ev } = await import("./helpers.ts");
+    const sz = new Sessionizer({ timeoutMs: 60_000, allowedLatenessMs: 5_000 });
+    // Delivered out of order: the product_view (t=2s) arrives after the add_to_cart (t=3s). Judged in
+    // event-time order that is fine; the purchase without a checkout is not.
+    sz.add(ev("session_start", 0), 0);
+    sz.add(ev("add_to_cart", 3_000, { product_id: "p1", cart_value: 10 }), 0);
+    sz.add(ev("product_view", 2_000, { product_id: "p1" }), 0);
+    sz.add(ev("purchase", 4_000, { cart_value: 10 }), 0);
+    expect(sz.drain().violations).toEqual([]); // still open: nothing reported yet
+    const closed = sz.closeAll();
+    expect(closed.violations).toHaveLength(1);
+    expect(closed.violations[0]!.event.event_type).toBe("purchase");
+    expect(closed.violations[0]!.session_id).toBe("s1");
+    expect(closed.violations[0]!.rules.length).toBeGreaterThan(0);
+    expect(closed.upserts[0]!.sequence_violations).toBe(1);
+    expect(sz.closeAll().violations).toEqual([]);
   });
 });
