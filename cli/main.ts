@@ -15,6 +15,15 @@ const COMMANDS: Record<string, Command> = {
     summary: "stream simulated events through the sessionizer into the session store (embedded by default)",
     load: () => import("./commands/run.ts"),
   },
+  produce: { summary: "simulate and send the events to Kafka", load: () => import("./commands/produce.ts") },
+  aggregate: {
+    summary: "one aggregator process: Kafka -> sessionizer -> PostgreSQL (+ Redis live state)",
+    load: () => import("./commands/aggregate.ts"),
+  },
+  live: {
+    summary: "list open sessions from Redis, carts at risk first",
+    load: () => import("./commands/live.ts"),
+  },
   schema: { summary: "print or write the event JSON Schema", load: () => import("./commands/schema.ts") },
 };
 

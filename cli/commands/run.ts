@@ -28,7 +28,7 @@ export const spec: CommandSpec = {
     backend: {
       type: "string",
       arg: "embedded|kafka",
-      help: "embedded: in-process log; kafka: see 'cartstream run-kafka'",
+      help: "embedded: in-process log + PGlite; kafka: Kafka + PostgreSQL + Redis with N aggregator processes",
       default: "embedded",
     },
     partitions: { type: "string", arg: "N", help: "partitions of the events topic", default: "5" },
@@ -71,16 +71,36 @@ data/runs/NAME/events.parquet (the archive compacted, ZSTD) and the user_session
 A run without --resume starts from scratch (the run's previous store data and archive are removed).`,
 };
 
+/** The value of --backend in argv (either form), before the flags are parsed: the backends take different flags. */
+function backendOf(argv: string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--backend") return argv[i + 1] ?? "";
+    if (a.startsWith("--backend=")) return a.slice("--backend=".length);
+  }
+  return "embedded";
+}
+
 export async function run(argv: string[]): Promise<number> {
+  if (backendOf(argv) === "kafka") {
+    const kafka = await import("./run-kafka.ts");
+    return kafka.run(
+      argv.filter(
+        (a, i) =>
+          !(
+            a === "--backend" ||
+            a.startsWith("--backend=") ||
+            (argv[i - 1] === "--backend" && a === "kafka")
+          ),
+      ),
+    );
+  }
   const { flags, help } = parseFlags(spec, argv);
   if (help) {
     console.log(helpText(spec));
     return 0;
   }
-  const backend = choiceFlag(flags, "backend", ["embedded", "kafka"] as const) ?? "embedded";
-  if (backend === "kafka") {
-    throw new UsageError("--backend kafka: not available in this build yet; use the embedded backend");
-  }
+  choiceFlag(flags, "backend", ["embedded", "kafka"] as const);
   const name = stringFlag(flags, "name") ?? "phase1";
   if (!/^[A-Za-z0-9_.-]{1,60}$/.test(name))
     throw new UsageError(`--name: '${name}' must be 1-60 letters, digits, _ . -`);

@@ -1,0 +1,106 @@
+// Produces a simulation to a transport (Kafka or the in-process log): keyed by user_id, produce time in a
+// header, optional injection of bad messages for fault tests, and an end-of-stream marker per partition.
+import type { ClickEvent } from "../pipeline/events/index.ts";
+import { END_OF_STREAM } from "../pipeline/runner/index.ts";
+import type { Simulation } from "../pipeline/simulator/index.ts";
+import { createRng, eventToNdjson, paceRealTime, virtualBatches } from "../pipeline/simulator/index.ts";
+import type { ProducedMessage, Transport } from "../pipeline/transport/index.ts";
+import { partitionForKey } from "../pipeline/transport/index.ts";
+
+export interface InjectedCounts {
+  malformed_json: number;
+  schema_invalid: number;
+  rule_breaking: number;
+}
+
+export interface ProduceOptions {
+  transport: Transport;
+  topic: string;
+  partitions: number;
+  sim: Simulation;
+  clock: "virtual" | "real";
+  speed: number;
+  /** Fraction of extra bad messages (0..0.5): malformed JSON, schema-invalid, rule-breaking. */
+  injectBad: number;
+  endMarker: boolean;
+  onProgress?(produced: number): void;
+}
+
+export interface ProduceResult {
+  events: number;
+  injected: InjectedCounts;
+  messages: number;
+}
+
+/** A key that the partitioner sends to `partition` (for control messages). */
+export function keyForPartition(partition: number, partitions: number): string {
+  for (let i = 0; i < 1_000_000; i++) {
+    const key = `__control-${i}`;
+    if (partitionForKey(key, partitions) === partition) return key;
+  }
+  throw new Error(`no control key found for partition ${partition}`);
+}
+
+export async function produceSimulation(opts: ProduceOptions): Promise<ProduceResult> {
+  const { transport, topic, sim } = opts;
+  const rng = createRng(sim.config.seed).fork("inject-bad");
+  const injected: InjectedCounts = { malformed_json: 0, schema_invalid: 0, rule_breaking: 0 };
+  let injectSeq = 0;
+  const bad = (e: ClickEvent): ProducedMessage | null => {
+    if (opts.injectBad <= 0 || !rng.chance(opts.injectBad)) return null;
+    const kind = rng.int(0, 2);
+    const id = `x${sim.config.seed.toString(36)}-${String(++injectSeq).padStart(7, "0")}`;
+    if (kind === 0) {
+      injected.malformed_json++;
+      return { key: e.user_id, value: eventToNdjson({ ...e, event_id: id }).slice(0, 40) };
+    }
+    if (kind === 1) {
+      injected.schema_invalid++;
+      const { user_id: _dropped, ...rest } = e;
+      return { key: e.user_id, value: JSON.stringify({ ...rest, event_id: id, event_type: "teleport" }) };
+    }
+    // Valid against the schema but breaks "session_start first": a second session_start mid-session.
+    injected.rule_breaking++;
+    const start: ClickEvent = {
+      event_id: id,
+      event_type: "session_start",
+      event_time: e.event_time,
+      user_id: e.user_id,
+      session_id: e.session_id,
+      device_type: e.device_type,
+      browser: e.browser,
+      schema_version: 1,
+    };
+    return { key: e.user_id, value: eventToNdjson(start) };
+  };
+
+  const source =
+    opts.clock === "real"
+      ? paceRealTime(sim.events(), { startTimeMs: sim.startTimeMs, speed: opts.speed })
+      : virtualBatches(sim, 4096);
+  let events = 0;
+  let messages = 0;
+  for await (const batch of source) {
+    const out: ProducedMessage[] = [];
+    const now = String(Date.now());
+    for (const e of batch) {
+      if (e.event_type !== "session_start") {
+        const b = bad(e);
+        if (b) out.push({ ...b, headers: { produced_at: now } });
+      }
+      out.push({ key: e.user_id, value: eventToNdjson(e), headers: { produced_at: now } });
+    }
+    await transport.produce(topic, out);
+    events += batch.length;
+    messages += out.length;
+    opts.onProgress?.(events);
+  }
+  if (opts.endMarker) {
+    const markers: ProducedMessage[] = [];
+    for (let p = 0; p < opts.partitions; p++)
+      markers.push({ key: keyForPartition(p, opts.partitions), value: END_OF_STREAM });
+    await transport.produce(topic, markers);
+    messages += markers.length;
+  }
+  return { events, injected, messages };
+}
