@@ -12,12 +12,14 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install dataset test lint format bench
+.PHONY: help install dataset test lint format bench infra-up infra-down
 help:
 	@echo "make dataset    simulate + sessionize (embedded, no servers) + build the train/test dataset"
 	@echo "make test       the whole test suite (starts a local Kafka broker for the service tests)"
 	@echo "make lint       biome (format + lint) and tsc --noEmit"
 	@echo "make bench      benchmark tables (simulator, sessionizer, pipeline)"
+	@echo "make infra-up   Kafka (docker compose, or Maven-resolved jars without Docker), PostgreSQL, Redis"
+	@echo "make infra-down stop what infra-up started"
 	@echo "variables: CONFIG=path/to/config.json NAME=dataset-name SEED=N"
 
 install: $(STAMP)
@@ -26,7 +28,13 @@ dataset: $(STAMP)
 	$(CS) simulate $(if $(CONFIG),--config $(CONFIG)) $(if $(SEED),--seed $(SEED)) --out data/runs/$(or $(NAME),phase1)/events.ndjson
 
 test: $(STAMP)
-	npx vitest run
+	bash scripts/test.sh
+
+infra-up:
+	bash scripts/infra.sh up
+
+infra-down:
+	bash scripts/infra.sh down
 
 lint: $(STAMP)
 	npx biome check .
