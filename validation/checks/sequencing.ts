@@ -17,13 +17,42 @@ export const SEQUENCING_RULES: Record<string, string> = {
   nothing_after_end: "nothing after session_end",
 };
 
+export interface SequenceViolations {
+  /** Events breaking each rule (keys of SEQUENCING_RULES). */
+  byRule: Record<string, number>;
+  /** Up to 3 sample event ids per rule. */
+  samples: Record<string, string[]>;
+  /** Events breaking at least one rule. */
+  anyRule: number;
+  /** sum(sessions.sequence_violations). */
+  sessionsColumnSum: number;
+}
+
+/** Runs sql/sequencing.sql over tables `events` and `sessions` on `con`. */
+export async function countSequenceViolations(
+  con: DuckDBConnection,
+  timeoutMs: number,
+): Promise<SequenceViolations> {
+  const r = await queryOne(con, sqlFile("sequencing"), { timeout_ms: BigInt(Math.round(timeoutMs)) });
+  const byRule: Record<string, number> = {};
+  const samples: Record<string, string[]> = {};
+  for (const rule of Object.keys(SEQUENCING_RULES)) {
+    byRule[rule] = count(r[rule]);
+    samples[rule] = strings(r[`${rule}_samples`]);
+  }
+  return {
+    byRule,
+    samples,
+    anyRule: count(r.any_rule),
+    sessionsColumnSum: count(r.sessions_sequence_violations),
+  };
+}
+
 export async function sequencingChecks(con: DuckDBConnection, input: DatasetInput): Promise<CheckResult[]> {
-  const r = await queryOne(con, sqlFile("sequencing"), {
-    timeout_ms: BigInt(Math.round(input.sessionTimeoutS * 1000)),
-  });
+  const v = await countSequenceViolations(con, input.sessionTimeoutS * 1000);
   const checks = Object.entries(SEQUENCING_RULES).map(([rule, wording]) => {
-    const n = count(r[rule]);
-    const samples = strings(r[`${rule}_samples`]);
+    const n = v.byRule[rule]!;
+    const samples = v.samples[rule]!;
     return makeCheck({
       id: `quality.sequence.${rule}`,
       kind: "quality",
@@ -38,8 +67,8 @@ export async function sequencingChecks(con: DuckDBConnection, input: DatasetInpu
       details: { events: n, samples },
     });
   });
-  const any = count(r.any_rule);
-  const column = count(r.sessions_sequence_violations);
+  const any = v.anyRule;
+  const column = v.sessionsColumnSum;
   checks.push(
     makeCheck({
       id: "quality.sequence.violations_reconciled",

@@ -1,0 +1,218 @@
+// Crafted bad datasets fail (exit 2) naming the failing check; unusable input exits 3 with a clear message.
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimulatorConfig } from "../../pipeline/simulator/index.ts";
+import { type ValidationResult, validateDataset } from "../../validation/index.ts";
+import { phase1Config, removeRoot, simulateEventsParquet, tempRoot, writeDataset } from "./helpers.ts";
+
+let root: string;
+let base: string;
+let config: SimulatorConfig;
+
+beforeAll(async () => {
+  root = tempRoot("bad");
+  config = phase1Config();
+  base = join(root, "base-events.parquet");
+  await simulateEventsParquet(config, base);
+});
+
+afterAll(() => removeRoot(root));
+
+const failing = (r: ValidationResult) => r.checks.filter((c) => c.outcome === "error");
+const byId = (r: ValidationResult, id: string) => r.checks.find((c) => c.id === id)!;
+
+describe("crafted bad datasets exit 2 and name the failing check", () => {
+  it("(a) every search event duplicated with a new id: the search share leaves its range", async () => {
+    const dir = await writeDataset(join(root, "search-doubled"), base, config, {
+      editEvents: [
+        "INSERT INTO events SELECT * REPLACE (event_id || '-dup' AS event_id) FROM events WHERE event_type = 'search'",
+      ],
+    });
+    const r = await validateDataset(dir, { reports: false });
+    expect(r.exitCode).toBe(2);
+    const search = byId(r, "benchmark.event_share.search");
+    expect(search.status).toBe("fail");
+    expect(search.value!).toBeGreaterThan(0.1);
+    expect(search.message).toMatch(
+      /^search share of events \d+\.\d% .*is above the phase1 range 5\.0-10\.0%/,
+    );
+    // Sessions were recomputed from the edited events, so the data itself stays consistent.
+    expect(failing(r).filter((c) => c.kind === "quality")).toEqual([]);
+    // The distribution test sees it too (a warning by the profile's choice).
+    const mix = byId(r, "distribution.event_mix");
+    expect(mix.status).toBe("fail");
+    expect(mix.pValue!).toBeLessThan(1e-6);
+    expect(mix.message).toMatch(/largest gaps: search \+/);
+  });
+
+  it("(b) duplicated session ids: unique session_id fails", async () => {
+    const dir = await writeDataset(join(root, "dup-sessions"), base, config, {
+      editSessions: ["INSERT INTO sessions SELECT * FROM sessions ORDER BY session_id LIMIT 5"],
+    });
+    const r = await validateDataset(dir, { reports: false });
+    expect(r.exitCode).toBe(2);
+    const unique = byId(r, "quality.unique.session_id");
+    expect(unique.status).toBe("fail");
+    expect(unique.value).toBe(5);
+    expect(unique.message).toMatch(
+      /^unique session_id: 5 session_id value\(s\) appear more than once in sessions/,
+    );
+    // The duplicates also break the reconciliation with the events and the ground truth.
+    expect(byId(r, "quality.reconcile.event_count").status).toBe("fail");
+    const gt = byId(r, "quality.ground_truth.sessions_equal");
+    expect(gt.status).toBe("fail");
+    expect(gt.message).toMatch(/5 duplicated row\(s\) in sessions\.parquet/);
+  });
+
+  it("(c) a purchase without a checkout: the sequencing rule fails and matches the sessions' column", async () => {
+    const dir = await writeDataset(join(root, "purchase-no-checkout"), base, config, {
+      editEvents: [
+        // The checkout becomes a page_view (not deleted: a deleted event leaves a gap longer than the
+        // timeout and splits the session, which would break session_start_first too).
+        `UPDATE events SET event_type = 'page_view', cart_value = NULL
+         WHERE event_type = 'checkout_initiated' AND session_id IN (
+           SELECT session_id FROM events GROUP BY session_id
+           HAVING count(*) FILTER (WHERE event_type = 'purchase') = 1
+              AND count(*) FILTER (WHERE event_type = 'checkout_initiated') = 1
+           ORDER BY session_id LIMIT 3)`,
+      ],
+    });
+    const r = await validateDataset(dir, { reports: false });
+    expect(r.exitCode).toBe(2);
+    const rule = byId(r, "quality.sequence.purchase_after_checkout");
+    expect(rule.status).toBe("fail");
+    expect(rule.value).toBe(3);
+    expect(rule.message).toMatch(
+      /^sequence rule "purchase only after checkout_initiated": 3 event\(s\) break it \(e\.g\. /,
+    );
+    expect(failing(r).map((c) => c.id)).toEqual(["quality.sequence.purchase_after_checkout"]);
+    // The ground truth counted the same violations in sequence_violations.
+    expect(byId(r, "quality.sequence.violations_reconciled").status).toBe("pass");
+    expect(byId(r, "quality.ground_truth.sessions_equal").status).toBe("pass");
+  });
+
+  it("(d) session rows deleted: the ground-truth comparison names the missing sessions", async () => {
+    const dir = await writeDataset(join(root, "missing-sessions"), base, config, {
+      editSessions: [
+        "DELETE FROM sessions WHERE session_id IN (SELECT session_id FROM sessions ORDER BY session_id LIMIT 25)",
+      ],
+    });
+    const r = await validateDataset(dir, { reports: false });
+    expect(r.exitCode).toBe(2);
+    const gt = byId(r, "quality.ground_truth.sessions_equal");
+    expect(gt.status).toBe("fail");
+    expect(gt.value).toBe(25);
+    expect(gt.message).toMatch(
+      /^sessions equal the ground truth: .*25 ground-truth session\(s\) missing from sessions\.parquet \(e\.g\. /,
+    );
+    expect(byId(r, "quality.reconcile.events_have_sessions").status).toBe("fail");
+    expect(byId(r, "quality.reconcile.event_count").message).toMatch(
+      /^reconcile event_count: sum of sessions\.event_count is/,
+    );
+  });
+
+  it("other broken rows are named too: negative cart value, bad device, missing product, wrong duration", async () => {
+    const dir = await writeDataset(join(root, "broken-values"), base, config, {
+      editEvents: [
+        "UPDATE events SET device_type = 'smart_fridge' WHERE event_id = (SELECT min(event_id) FROM events)",
+        "UPDATE events SET product_id = NULL WHERE event_id = (SELECT min(event_id) FROM events WHERE event_type = 'product_view')",
+      ],
+      editSessions: [
+        "UPDATE sessions SET cart_value = -1 WHERE session_id = (SELECT min(session_id) FROM sessions)",
+        "UPDATE sessions SET session_duration_seconds = session_duration_seconds + 7 WHERE session_id = (SELECT max(session_id) FROM sessions)",
+      ],
+    });
+    const r = await validateDataset(dir, { reports: false });
+    expect(r.exitCode).toBe(2);
+    const ids = failing(r).map((c) => c.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "quality.ranges.sessions",
+        "quality.duration.sessions",
+        "quality.accepted_values.events",
+        "quality.required_fields.events",
+        "quality.ground_truth.sessions_equal",
+      ]),
+    );
+    expect(byId(r, "quality.accepted_values.events").message).toMatch(
+      /device_type has 1 row\(s\) with values outside mobile\/desktop\/tablet \(e\.g\. smart_fridge\)/,
+    );
+    expect(byId(r, "quality.required_fields.events").message).toMatch(/product_view\.product_id 1/);
+    expect(byId(r, "quality.ground_truth.sessions_equal").message).toMatch(
+      /different values in .*cart_value/,
+    );
+  });
+});
+
+describe("could not run: exit 3 with a clear message", () => {
+  it("missing folder", async () => {
+    const r = await validateDataset(join(root, "nope"));
+    expect(r.exitCode).toBe(3);
+    expect(r.verdict).toBe("NOT RUN");
+    expect(r.error!.code).toBe("CS_NOT_FOUND");
+    expect(r.error!.message).toMatch(/dataset folder .*nope does not exist/);
+    expect(r.reports).toBeNull();
+  });
+
+  it("missing sessions.parquet", async () => {
+    const dir = join(root, "only-events");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(base, join(dir, "events.parquet"));
+    const r = await validateDataset(dir);
+    expect(r.exitCode).toBe(3);
+    expect(r.error!.message).toMatch(/has no sessions\.parquet/);
+  });
+
+  it("unreadable Parquet and a corrupt manifest", async () => {
+    const dir = join(root, "garbage");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(base, join(dir, "events.parquet"));
+    writeFileSync(join(dir, "sessions.parquet"), "this is not parquet");
+    const r = await validateDataset(dir);
+    expect(r.exitCode).toBe(3);
+    expect(r.error!.code).toBe("CS_BAD_INPUT");
+    expect(r.error!.message).toMatch(/cannot read .*sessions\.parquet as Parquet/);
+    writeFileSync(join(dir, "manifest.json"), "{ nope");
+    const m = await validateDataset(dir);
+    expect(m.exitCode).toBe(3);
+    expect(m.error!.message).toMatch(/cannot read .*manifest\.json/);
+  });
+
+  it("sessions.parquet without the session columns", async () => {
+    const dir = join(root, "wrong-columns");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(base, join(dir, "events.parquet"));
+    copyFileSync(base, join(dir, "sessions.parquet"));
+    const r = await validateDataset(dir);
+    expect(r.exitCode).toBe(3);
+    expect(r.error!.message).toMatch(/sessions\.parquet lacks column\(s\) start_time, end_time/);
+  });
+
+  it("unknown profile, and a profile file with a bad key", async () => {
+    const r = await validateDataset(join(root, "nope"), { profile: "industry-1999" });
+    expect(r.exitCode).toBe(3);
+    expect(r.error!.message).toMatch(
+      /unknown profile 'industry-1999'; known profiles: industry-2024, phase1/,
+    );
+    const file = join(root, "bad-profile.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "bad",
+        description: "bad profile",
+        checks: [
+          { metric: "conversion", min: 0, max: 1, source: "x" },
+          { metric: "bounce_rate", min: 0.5, max: 0.1, source: "x", colour: "red" },
+        ],
+      }),
+    );
+    const b = await validateDataset(join(root, "nope"), { profile: file });
+    expect(b.exitCode).toBe(3);
+    expect(b.error!.code).toBe("CS_BAD_CONFIG");
+    expect(b.error!.message).toMatch(
+      /checks\.0\.metric: unknown metric; known metrics: event_share\.session_start/,
+    );
+    expect(b.error!.message).toMatch(/checks\.1\.colour: unknown key/);
+  });
+});

@@ -1,0 +1,102 @@
+// Builds dataset folders for the validation tests: events.parquet from the real simulator (through the
+// project's NDJSON -> Parquet adapter), sessions.parquet from the project's ground truth (sessions.sql),
+// manifest.json with the simulator config. Variants are made by SQL edits of the events or the sessions.
+import { randomUUID } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { eventsNdjsonToParquet, quoteString } from "../../pipeline/files/index.ts";
+import { loadEvents, sessionsSqlText } from "../../pipeline/ground-truth/index.ts";
+import {
+  eventToNdjson,
+  resolveSimulatorConfig,
+  type SimulatorConfig,
+  simulate,
+} from "../../pipeline/simulator/index.ts";
+
+export function tempRoot(prefix: string): string {
+  const dir = join(tmpdir(), `cartstream-validation-${prefix}-${randomUUID()}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function removeRoot(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Simulates `config` and writes the events as Parquet at `path`. */
+export async function simulateEventsParquet(config: SimulatorConfig, path: string): Promise<number> {
+  const { events } = simulate(config);
+  const ndjson = `${path}.ndjson`;
+  writeFileSync(ndjson, `${events.map(eventToNdjson).join("\n")}\n`);
+  try {
+    return await eventsNdjsonToParquet(ndjson, path);
+  } finally {
+    rmSync(ndjson, { force: true });
+  }
+}
+
+export interface DatasetVariant {
+  /** SQL statements run against table `events` (a copy of the base events) before anything is derived. */
+  editEvents?: string[];
+  /** SQL statements run against table `sessions` (the ground-truth rows) before it is written. */
+  editSessions?: string[];
+  /** Write manifest.json (default true). */
+  manifest?: boolean;
+}
+
+/**
+ * Writes a dataset folder `dir` from base events (a Parquet file): events.parquet (edited), sessions.parquet
+ * computed by the ground-truth SQL from the edited events (then edited), manifest.json.
+ */
+export async function writeDataset(
+  dir: string,
+  baseEvents: string,
+  config: SimulatorConfig,
+  variant: DatasetVariant = {},
+): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const eventsPath = join(dir, "events.parquet");
+  const sessionsPath = join(dir, "sessions.parquet");
+  const instance = await DuckDBInstance.create(":memory:");
+  const con = await instance.connect();
+  try {
+    await con.run("SET TimeZone = 'UTC'");
+    await con.run(`CREATE TABLE events AS SELECT * FROM read_parquet(${quoteString(baseEvents)})`);
+    for (const sql of variant.editEvents ?? []) await con.run(sql);
+    await con.run(
+      `COPY (SELECT * FROM events ORDER BY event_time, event_id) TO ${quoteString(eventsPath)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    // Ground truth on its own connection: loadEvents replaces table `events` with its staging types.
+    const gt = await instance.connect();
+    try {
+      await loadEvents(gt, { parquet: eventsPath });
+      await gt.run(
+        `CREATE TABLE sessions AS SELECT *, CAST(0 AS INTEGER) AS kafka_partition FROM (${sessionsSqlText()})`,
+        { timeout_ms: BigInt(config.session_timeout_s * 1000) },
+      );
+      for (const sql of variant.editSessions ?? []) await gt.run(sql);
+      await gt.run(
+        `COPY (SELECT * FROM sessions ORDER BY session_id) TO ${quoteString(sessionsPath)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+    } finally {
+      gt.closeSync();
+    }
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+  if (variant.manifest ?? true) {
+    writeFileSync(
+      join(dir, "manifest.json"),
+      `${JSON.stringify({ seed: config.seed, config, rows: { note: "test fixture" } }, null, 2)}\n`,
+    );
+  }
+  return dir;
+}
+
+/** The default phase-1 config (seed 42): the run SPEC section 6's ranges are calibrated on. */
+export function phase1Config(): SimulatorConfig {
+  return resolveSimulatorConfig({});
+}
