@@ -234,7 +234,12 @@ class GroupRunner implements GroupConsumer {
     const { topic } = this;
     const c = this.#consumer;
     c.on(c.events.GROUP_JOIN, (event) => {
-      this.#onGroupJoin(event.payload.memberAssignment[topic] ?? []);
+      // kafkajs calls this inside joinAndSync: a throw here would crash its join, so it becomes ours.
+      try {
+        this.#onGroupJoin(event.payload.memberAssignment[topic] ?? []);
+      } catch (err) {
+        this.#fail(err);
+      }
     });
     c.on(c.events.CRASH, (event) => {
       const { error, restart } = event.payload;
