@@ -38,6 +38,27 @@ export function parseTimestampUtc(text: string): Date | string {
   return m === null ? text : new Date(`${m[1]}T${m[2]}Z`);
 }
 
+/**
+ * A one-dimensional PostgreSQL array literal ('{"a",NULL,"b \\"q\\""}'), sent as one text parameter and cast
+ * in SQL ($1::varchar[]). Both drivers pass it through unchanged, and it is several times faster than
+ * node-postgres's generic array serializer on 10k-row batches.
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = "NULL";
+    else if (typeof v === "number" || typeof v === "bigint") parts[i] = String(v);
+    else if (typeof v === "boolean") parts[i] = v ? "t" : "f";
+    else {
+      const text = String(v);
+      parts[i] =
+        text.includes('"') || text.includes("\\") ? `"${text.replace(/[\\"]/g, "\\$&")}"` : `"${text}"`;
+    }
+  }
+  return `{${parts.join(",")}}`;
+}
+
 /** A number from an INTEGER / BIGINT / NUMERIC value whatever the driver returned. */
 export function toNumber(value: unknown): number {
   if (typeof value === "number") return value;

@@ -4,7 +4,7 @@
 import { CartstreamError, ERROR_CODES, FencedError } from "../errors/index.ts";
 import type { SessionRow } from "../model/index.ts";
 import { SESSION_COLUMN_LIST, UPSERT_SESSIONS_SQL } from "./columns.ts";
-import { type Db, toNumber } from "./db.ts";
+import { arrayLiteral, type Db, toNumber } from "./db.ts";
 import { parseOptions, SINK_DEFAULTS, type SinkOptions, sinkOptionsSchema } from "./options.ts";
 import type { CommitBatch, CommitResult, PartitionCommit } from "./types.ts";
 
@@ -63,11 +63,22 @@ export class SessionSink {
       json: toJson(s.state, `state of session ${s.session_id}`),
     }));
     const partitionIds = partitions.map((p) => p.partition);
+    for (const s of stateUpserts) {
+      if (!Number.isInteger(s.kafka_partition))
+        throw badInput(`state of session ${s.session_id}: kafka_partition must be an integer`);
+    }
+    for (const d of batch.deadLetters) {
+      if (!Number.isInteger(d.partition) || !Number.isSafeInteger(d.offset)) {
+        throw badInput(
+          `dead letter ${d.topic}/${d.partition}@${d.offset}: partition and offset must be integers`,
+        );
+      }
+    }
 
     return this.#db.transaction(async (tx) => {
-      await tx.query(INSERT_MISSING_OFFSETS, [batch.group, batch.topic, partitionIds]);
+      await tx.query(INSERT_MISSING_OFFSETS, [batch.group, batch.topic, arrayLiteral(partitionIds)]);
       const stored = new Map(
-        (await tx.query(LOCK_OFFSETS, [batch.group, batch.topic, partitionIds])).map((r) => [
+        (await tx.query(LOCK_OFFSETS, [batch.group, batch.topic, arrayLiteral(partitionIds)])).map((r) => [
           toNumber(r["kafka_partition"]),
           toNumber(r["next_offset"]),
         ]),
@@ -82,35 +93,37 @@ export class SessionSink {
       for (const chunk of chunks(upserts, this.#chunkSize)) {
         await tx.query(
           UPSERT_SESSIONS_SQL,
-          SESSION_COLUMN_LIST.map((c) => chunk.map((row) => row[c.name])),
+          SESSION_COLUMN_LIST.map((c) => arrayLiteral(chunk.map((row) => row[c.name]))),
         );
       }
-      for (const chunk of chunks(batch.deletes, this.#chunkSize)) await tx.query(DELETE_SESSIONS, [chunk]);
+      for (const chunk of chunks(batch.deletes, this.#chunkSize))
+        await tx.query(DELETE_SESSIONS, [arrayLiteral(chunk)]);
       for (const chunk of chunks(stateUpserts, this.#chunkSize)) {
         await tx.query(UPSERT_STATE, [
-          chunk.map((s) => s.session_id),
-          chunk.map((s) => s.kafka_partition),
-          chunk.map((s) => s.json),
+          arrayLiteral(chunk.map((s) => s.session_id)),
+          arrayLiteral(chunk.map((s) => s.kafka_partition)),
+          arrayLiteral(chunk.map((s) => s.json)),
         ]);
       }
-      for (const chunk of chunks(batch.stateDeletes, this.#chunkSize)) await tx.query(DELETE_STATE, [chunk]);
+      for (const chunk of chunks(batch.stateDeletes, this.#chunkSize))
+        await tx.query(DELETE_STATE, [arrayLiteral(chunk)]);
       for (const chunk of chunks(batch.deadLetters, this.#chunkSize)) {
         await tx.query(INSERT_DEAD_LETTERS, [
           batch.group,
-          chunk.map((d) => d.topic),
-          chunk.map((d) => d.partition),
-          chunk.map((d) => String(d.offset)),
-          chunk.map((d) => d.reason),
-          chunk.map((d) => d.payload),
+          arrayLiteral(chunk.map((d) => d.topic)),
+          arrayLiteral(chunk.map((d) => d.partition)),
+          arrayLiteral(chunk.map((d) => d.offset)),
+          arrayLiteral(chunk.map((d) => d.reason)),
+          arrayLiteral(chunk.map((d) => d.payload)),
         ]);
       }
       await tx.query(UPDATE_OFFSETS, [
         batch.group,
         batch.topic,
-        partitionIds,
-        partitions.map((p) => String(p.nextOffset)),
-        partitions.map((p) => (p.watermarkMs === null ? null : String(p.watermarkMs))),
-        partitions.map((p) => toJson(p.state, `state of partition ${p.partition}`)),
+        arrayLiteral(partitionIds),
+        arrayLiteral(partitions.map((p) => p.nextOffset)),
+        arrayLiteral(partitions.map((p) => p.watermarkMs)),
+        arrayLiteral(partitions.map((p) => toJson(p.state, `state of partition ${p.partition}`))),
       ]);
       return {
         upserted: upserts.length,

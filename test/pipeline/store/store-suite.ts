@@ -188,8 +188,11 @@ export function defineStoreSuite(target: StoreTarget): void {
             purchase_value: 12345678.9,
             avg_time_per_page: 0.01,
           }),
+          // Characters that need escaping inside an array literal, and strings that look like its tokens.
+          makeRow(1_001, { browser: 'say "hi" \\ {a,b} NULL', user_id: "NULL", device_type: "" }),
+          makeRow(1_002, { browser: " leading and trailing ", abandonment_reason: "{}", persona: "\\" }),
         );
-        await sink.commit(batch({ partitions: [p(0, null, 241)], upserts: rows }));
+        await sink.commit(batch({ partitions: [p(0, null, 243)], upserts: rows }));
         const back = await reader.readSessions();
         expect(back).toEqual(byId(rows));
         expect(Object.keys(back[0]!)).toEqual(Object.keys(rows[0]!));
