@@ -12,9 +12,10 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install dataset test lint format bench infra-up infra-down
+.PHONY: help install dataset validate test lint format bench infra-up infra-down
 help:
 	@echo "make dataset    simulate + sessionize (embedded, no servers) + build the train/test dataset"
+	@echo "make validate   validate data/datasets/NAME against PROFILE (default phase1); STRICT=1 fails on warnings"
 	@echo "make test       the whole test suite (starts a local Kafka broker for the service tests)"
 	@echo "make lint       biome (format + lint) and tsc --noEmit"
 	@echo "make bench      benchmark tables (simulator, sessionizer, pipeline)"
@@ -25,7 +26,10 @@ help:
 install: $(STAMP)
 
 dataset: $(STAMP)
-	$(CS) simulate $(if $(CONFIG),--config $(CONFIG)) $(if $(SEED),--seed $(SEED)) --out data/runs/$(or $(NAME),phase1)/events.ndjson
+	$(CS) dataset $(if $(CONFIG),--config $(CONFIG)) $(if $(SEED),--seed $(SEED)) $(if $(NAME),--name $(NAME)) $(if $(BACKEND),--backend $(BACKEND))
+
+validate: $(STAMP)
+	$(CS) validate $(if $(PROFILE),--profile $(PROFILE)) $(if $(STRICT),--strict) data/datasets/$(or $(NAME),phase1)
 
 test: $(STAMP)
 	bash scripts/test.sh

@@ -7,6 +7,15 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  dataset: {
+    summary:
+      "the main job: simulate, stream, snapshot, features, train/test Parquet, manifest, data card, validation",
+    load: () => import("./commands/dataset.ts"),
+  },
+  validate: {
+    summary: "validate a dataset folder against a benchmark profile (the CI gate)",
+    load: () => import("../validation/cli.ts"),
+  },
   simulate: {
     summary: "simulate shoppers and write their events (NDJSON or Parquet)",
     load: () => import("./commands/simulate.ts"),

@@ -24,6 +24,7 @@ export {
   type SplitMethod,
 } from "./options.ts";
 export { MODEL_STEPS, SPLIT_STEPS } from "./runner.ts";
+export { loadEventsParquet, type SnapshotOptions, snapshotSessions } from "./snapshot.ts";
 export { assignTestUsers, type SplitCandidate } from "./split.ts";
 export type {
   CheckResult,
