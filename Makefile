@@ -47,5 +47,11 @@ lint: $(STAMP)
 format: $(STAMP)
 	npx biome check --write .
 
+# Benchmarks print tables (never timed tests). The Kafka one needs the broker: it is started if down.
 bench: $(STAMP)
 	npx tsx bench/simulator.bench.ts
+	npx tsx bench/sessionizer.bench.ts
+	npx tsx bench/pipeline.bench.ts
+	npx tsx bench/dataset.bench.ts
+	bash scripts/infra.sh up
+	npx tsx bench/kafka.bench.ts
