@@ -158,14 +158,19 @@ export async function run(argv: string[]): Promise<number> {
     return next;
   };
   let lastFlush = Date.now();
+  let consumerRef: { reload(partitions: readonly number[]): void } | null = null;
   const flush = () =>
     serial(async () => {
-      if (proc.ownedPartitions().length === 0) return;
+      const owned = proc.ownedPartitions();
+      if (owned.length === 0) return;
       try {
         await proc.flush(false);
       } catch (err) {
         if (err instanceof FencedError) {
-          log(`fenced: ${err.message}`);
+          // The previous owner committed after we loaded: reload our partitions from the store and
+          // re-read from there (the processor already dropped its uncommitted work).
+          log(`fenced, reloading partitions ${owned.join(",")}: ${err.message}`);
+          consumerRef?.reload(owned);
           return;
         }
         throw err;
@@ -217,6 +222,7 @@ export async function run(argv: string[]): Promise<number> {
       }),
   });
 
+  consumerRef = consumer;
   const timer = setInterval(() => {
     if (proc.pending > 0 || Date.now() - lastFlush >= flushMs)
       void flush().catch((err) => log(`flush failed: ${(err as Error).message}`));

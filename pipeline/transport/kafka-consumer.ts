@@ -81,6 +81,12 @@ export interface GroupConsumer {
    * Call it after the app's own transaction committed. Never throws; false when not owned or refused.
    */
   commitInformational(partition: number, nextOffset: number): Promise<boolean>;
+  /**
+   * Asks the app again where owned partitions start: they are paused, onAssigned is called for them (after
+   * the callbacks already queued), and delivery resumes from the offsets it returns. For an app whose
+   * store refused a commit (fencing: it loaded its offsets before the previous owner's last commit).
+   */
+  reload(partitions: readonly number[]): void;
   /** Graceful stop: waits for the running callback, calls onRevoked, leaves the group, disconnects. */
   stop(): Promise<void>;
   /** Resolves after a graceful stop; rejects with the error that stopped the consumer. */
@@ -306,6 +312,19 @@ class GroupRunner implements GroupConsumer {
   }
 
   // ---- rebalance ----
+
+  reload(partitions: readonly number[]): void {
+    if (this.#stopping !== undefined) return;
+    const mine = partitions.filter((p) => this.#owned.has(p));
+    if (mine.length === 0) return;
+    for (const p of mine) this.#owned.set(p, { kind: "pending" });
+    this.#consumer.pause([{ topic: this.topic, partitions: mine }]);
+    this.#log("info", `consumer group ${this.groupId}: reloading [${mine.join(",")}] from the app's offsets`);
+    void this.#serial(async () => {
+      const fresh = mine.filter((p) => this.#owned.get(p)?.kind === "pending");
+      if (fresh.length > 0) await this.#assign(fresh);
+    });
+  }
 
   /** Runs synchronously inside kafkajs's joinAndSync, before the next fetch. */
   #onGroupJoin(assigned: number[]): void {
