@@ -6,6 +6,9 @@ import type { SimulatorConfig } from "../../pipeline/simulator/index.ts";
 import { type ValidationResult, validateDataset } from "../../validation/index.ts";
 import { phase1Config, removeRoot, simulateEventsParquet, tempRoot, writeDataset } from "./helpers.ts";
 
+// Validation of a full dataset costs several CPU seconds (ground truth, sequencing SQL); CI machines are shared.
+const HEAVY_MS = 300_000;
+
 let root: string;
 let base: string;
 let config: SimulatorConfig;
@@ -15,14 +18,14 @@ beforeAll(async () => {
   config = phase1Config();
   base = join(root, "base-events.parquet");
   await simulateEventsParquet(config, base);
-});
+}, HEAVY_MS);
 
 afterAll(() => removeRoot(root));
 
 const failing = (r: ValidationResult) => r.checks.filter((c) => c.outcome === "error");
 const byId = (r: ValidationResult, id: string) => r.checks.find((c) => c.id === id)!;
 
-describe("crafted bad datasets exit 2 and name the failing check", () => {
+describe("crafted bad datasets exit 2 and name the failing check", { timeout: HEAVY_MS }, () => {
   it("(a) every search event duplicated with a new id: the search share leaves its range", async () => {
     const dir = await writeDataset(join(root, "search-doubled"), base, config, {
       editEvents: [
@@ -145,7 +148,7 @@ describe("crafted bad datasets exit 2 and name the failing check", () => {
   });
 });
 
-describe("could not run: exit 3 with a clear message", () => {
+describe("could not run: exit 3 with a clear message", { timeout: HEAVY_MS }, () => {
   it("missing folder", async () => {
     const r = await validateDataset(join(root, "nope"));
     expect(r.exitCode).toBe(3);

@@ -6,6 +6,9 @@ import { run } from "../../validation/cli.ts";
 import { type GroundTruthComparer, type ValidationResult, validateDataset } from "../../validation/index.ts";
 import { phase1Config, removeRoot, simulateEventsParquet, tempRoot, writeDataset } from "./helpers.ts";
 
+// Validation of a full dataset costs several CPU seconds (ground truth, sequencing SQL); CI machines are shared.
+const HEAVY_MS = 300_000;
+
 let root: string;
 let good: string;
 let phase1: ValidationResult;
@@ -22,7 +25,7 @@ beforeAll(async () => {
     profile: "industry-2024",
     outDir: join(root, "industry-reports"),
   });
-});
+}, HEAVY_MS);
 
 afterAll(() => removeRoot(root));
 
@@ -32,7 +35,7 @@ const byId = (r: ValidationResult, id: string) => {
   return c;
 };
 
-describe("default phase-1 dataset, profile phase1", () => {
+describe("default phase-1 dataset, profile phase1", { timeout: HEAVY_MS }, () => {
   it("passes honestly: exit 0 or 1, no failures, every quality check passes", () => {
     expect(phase1.error).toBeNull();
     expect([0, 1]).toContain(phase1.exitCode);
@@ -178,7 +181,7 @@ describe("default phase-1 dataset, profile phase1", () => {
   });
 });
 
-describe("default phase-1 dataset, profile industry-2024", () => {
+describe("default phase-1 dataset, profile industry-2024", { timeout: HEAVY_MS }, () => {
   it("fails (exit 2) and lists what differs from the newer figures", () => {
     expect(industry.exitCode).toBe(2);
     expect(industry.verdict).toBe("FAIL");
@@ -211,7 +214,7 @@ describe("default phase-1 dataset, profile industry-2024", () => {
   });
 });
 
-describe("warnings, --strict and the ground-truth interface", () => {
+describe("warnings, --strict and the ground-truth interface", { timeout: HEAVY_MS }, () => {
   it("without manifest.json the device test is skipped as a warning: exit 1, and 2 under strict", async () => {
     const dir = join(root, "no-manifest");
     await writeDataset(dir, join(root, "base-events.parquet"), phase1Config(), { manifest: false });
@@ -270,7 +273,7 @@ describe("warnings, --strict and the ground-truth interface", () => {
   });
 });
 
-describe("cartstream validate (validation/cli.ts)", () => {
+describe("cartstream validate (validation/cli.ts)", { timeout: HEAVY_MS }, () => {
   function capture() {
     const out: string[] = [];
     const err: string[] = [];

@@ -80,6 +80,12 @@ function eventMixChart(r: ValidationResult): Chart {
         : "no range",
     };
   });
+  const hasRanges = values.some((v) => v.min !== null);
+  const statuses = [
+    { name: "inside range", color: OK },
+    { name: "outside range", color: BAD },
+    { name: "no range", color: BAR },
+  ].filter((x) => values.some((v) => v.status === x.name));
   return {
     id: "event-mix",
     title: "Event mix against its ranges",
@@ -87,7 +93,9 @@ function eventMixChart(r: ValidationResult): Chart {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: {
         text: "Event mix: share of events",
-        subtitle: `bars: observed share; black rule with ticks: the ${r.profile?.name ?? ""} range`,
+        subtitle: hasRanges
+          ? `bars: observed share; black rule with ticks: the ${r.profile?.name ?? ""} range`
+          : `bars: observed share (profile ${r.profile?.name ?? ""} has no event-share ranges)`,
       },
       width: WIDTH,
       height: 220,
@@ -101,7 +109,7 @@ function eventMixChart(r: ValidationResult): Chart {
             color: {
               field: "status",
               type: "nominal",
-              scale: { domain: ["inside range", "outside range", "no range"], range: [OK, BAD, BAR] },
+              scale: { domain: statuses.map((x) => x.name), range: statuses.map((x) => x.color) },
               legend: { title: null, orient: "top" },
             },
           },
@@ -150,7 +158,9 @@ function deviceChart(r: ValidationResult): Chart {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: {
         text: "Devices: share of sessions",
-        subtitle: "orange tick: configured share; black rule: the profile's mobile range",
+        subtitle: mobileRange
+          ? "orange tick: configured share; black rule with ticks: the profile's mobile range"
+          : "orange tick: configured share",
       },
       width: WIDTH - 160,
       height: 180,
@@ -170,6 +180,14 @@ function deviceChart(r: ValidationResult): Chart {
         {
           mark: { type: "rule", color: RANGE, strokeWidth: 2 },
           encoding: { y: { field: "min", type: "quantitative" }, y2: { field: "max" } },
+        },
+        {
+          mark: { type: "tick", color: RANGE, thickness: 2, size: 18 },
+          encoding: { y: { field: "min", type: "quantitative" } },
+        },
+        {
+          mark: { type: "tick", color: RANGE, thickness: 2, size: 18 },
+          encoding: { y: { field: "max", type: "quantitative" } },
         },
         {
           mark: { type: "text", dy: -6, fontSize: 10 },

@@ -31,6 +31,7 @@ h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 18px; margin-top: 28
 table { border-collapse: collapse; font-size: 13px; width: 100%; }
 th, td { border: 1px solid #e0e0e0; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; } td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.checks td:last-child { width: 48%; }
 tr.o-error td { background: #fff5f5; } tr.o-warning td { background: #fffbeb; } tr.o-intended td { background: #eef6ff; }
 code { font-size: 12px; } .src { color: #666; font-size: 12px; }
 li { margin-bottom: 6px; } .applies { font-weight: 600; color: #8d2c00; }
@@ -86,7 +87,7 @@ ${r.error ? `<p>Validation could not run: <code>${esc(r.error.code)}</code> ${es
 ${charts.join("\n")}
 </div>
 <h2>Checks</h2>
-<table>
+<table class="checks">
 <thead><tr><th></th><th>check</th><th>kind</th><th>severity</th><th>value</th><th>range</th><th>95% CI</th><th>p</th><th>message</th></tr></thead>
 <tbody>
 ${rows}

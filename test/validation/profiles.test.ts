@@ -1,0 +1,146 @@
+// Profile files: both shipped profiles parse, every range has a source, bad files name the bad key, and the
+// phase1 reference event mix was measured on the current default simulator config.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../../pipeline/errors/index.ts";
+import { DEFAULT_CONFIG } from "../../pipeline/simulator/index.ts";
+import {
+  configFingerprint,
+  listProfiles,
+  loadProfile,
+  METRIC_NAMES,
+  ValidationRunError,
+} from "../../validation/index.ts";
+import { removeRoot, tempRoot } from "./helpers.ts";
+
+let root: string;
+beforeAll(() => {
+  root = tempRoot("profiles");
+});
+afterAll(() => removeRoot(root));
+
+function writeProfile(name: string, body: unknown): string {
+  const path = join(root, `${name}.json`);
+  writeFileSync(path, JSON.stringify(body));
+  return path;
+}
+
+const minimal = {
+  name: "mini",
+  description: "one check",
+  checks: [{ metric: "bounce_rate", min: 0.1, max: 0.5, source: "test" }],
+};
+
+describe("shipped profiles", () => {
+  it("lists phase1 and industry-2024", () => {
+    expect(listProfiles().map((p) => p.name)).toEqual(["industry-2024", "phase1"]);
+  });
+
+  it("phase1 has the SPEC section 6 ranges, each with a source, and the intended conversion block", () => {
+    const p = loadProfile("phase1");
+    expect(p.checks).toHaveLength(14);
+    for (const c of p.checks) {
+      expect(c.source.length).toBeGreaterThan(5);
+      expect(METRIC_NAMES).toContain(c.metric);
+    }
+    const conv = p.checks.find((c) => c.metric === "session_conversion_rate")!;
+    expect([conv.min, conv.max]).toEqual([0.02, 0.05]);
+    expect(conv.intended).toMatchObject({ min: 0.12, max: 0.2 });
+    expect(p.checks.find((c) => c.metric === "mobile_share")).toMatchObject({ min: 0.55, max: 0.6 });
+    expect(p.distributions?.event_mix?.expected.method).toBe("reference");
+  });
+
+  it("industry-2024 cites its sources (Baymard, Compass, Contentsquare, Dynamic Yield)", () => {
+    const p = loadProfile("industry-2024");
+    const sources = p.checks.map((c) => c.source).join(" ");
+    for (const s of ["Baymard", "Compass", "Contentsquare", "Dynamic Yield"]) expect(sources).toContain(s);
+    expect(p.checks.map((c) => c.metric).sort()).toEqual(
+      [
+        "bounce_rate",
+        "cart_abandonment_rate",
+        "checkout_completion_rate",
+        "median_session_duration_s",
+        "mobile_share",
+        "session_add_to_cart_rate",
+        "session_conversion_rate",
+      ].sort(),
+    );
+    expect(p.notes?.join(" ")).toMatch(/30-minute/);
+  });
+
+  it("the phase1 reference event mix matches the current default simulator config (else rerun validation/reference-mix.ts)", () => {
+    const mix = loadProfile("phase1").distributions!.event_mix!.expected;
+    if (mix.method !== "reference") throw new Error("phase1 should use a reference run");
+    expect(configFingerprint(DEFAULT_CONFIG as unknown as Record<string, unknown>)).toBe(mix.config_sha256);
+    const total = Object.values(mix.shares).reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(1, 5);
+  });
+
+  it("the reference shares lie inside the phase1 ranges they stand in for", () => {
+    const p = loadProfile("phase1");
+    const mix = p.distributions!.event_mix!.expected;
+    if (mix.method !== "reference") throw new Error("phase1 should use a reference run");
+    for (const [type, share] of Object.entries(mix.shares)) {
+      const range = p.checks.find((c) => c.metric === `event_share.${type}`)!;
+      expect(share).toBeGreaterThanOrEqual(range.min);
+      expect(share).toBeLessThanOrEqual(range.max);
+    }
+  });
+});
+
+describe("bad profiles name the key", () => {
+  it("loads a profile by path", () => {
+    const p = loadProfile(writeProfile("mini", minimal));
+    expect(p.name).toBe("mini");
+    expect(p.checks[0]!.severity).toBeUndefined();
+  });
+
+  it.each([
+    [{ ...minimal, extra: 1 }, /extra: unknown key \(not allowed at the top level\)/],
+    [{ ...minimal, checks: [{ ...minimal.checks[0], metric: "nope" }] }, /checks\.0\.metric: unknown metric/],
+    [{ ...minimal, checks: [{ ...minimal.checks[0], min: 0.9 }] }, /checks\.0\.max: max must be >= min/],
+    [{ ...minimal, checks: [{ ...minimal.checks[0], source: "" }] }, /checks\.0\.source:/],
+    [
+      { ...minimal, checks: [{ ...minimal.checks[0], severity: "fatal" }] },
+      /checks\.0\.severity: not an allowed value; allowed: "error", "warning"/,
+    ],
+    [
+      { ...minimal, checks: [minimal.checks[0], minimal.checks[0]] },
+      /checks\.1\.metric: 'bounce_rate' is already checked at checks\.0/,
+    ],
+    [
+      { ...minimal, checks: [{ ...minimal.checks[0], intended: { min: 0.2, max: 0.3 } }] },
+      /checks\.0\.intended\.reason:/,
+    ],
+    [
+      { ...minimal, distributions: { event_mix: { expected: { method: "range_midpoints", source: "x" } } } },
+      /distributions\.event_mix\.expected\.method: range_midpoints needs an event_share range for every event type/,
+    ],
+    [{ ...minimal, distributions: { device_mix: { alpha: 2 } } }, /distributions\.device_mix\.alpha:/],
+  ])("%#", (body, message) => {
+    const path = writeProfile(`bad-${Math.random().toString(36).slice(2)}`, body);
+    let err: unknown;
+    try {
+      loadProfile(path);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).toContain(path);
+  });
+
+  it("invalid JSON and unknown names", () => {
+    const path = join(root, "broken.json");
+    writeFileSync(path, "{");
+    expect(() => loadProfile(path)).toThrow(/not valid JSON/);
+    expect(() => loadProfile("nope")).toThrow(ValidationRunError);
+    expect(() => loadProfile("nope")).toThrow(
+      /unknown profile 'nope'; known profiles: industry-2024, phase1/,
+    );
+    expect(() => loadProfile(join(root, "missing.json"))).toThrow(
+      /profile file .*missing\.json does not exist/,
+    );
+  });
+});
