@@ -21,3 +21,16 @@ export function configFingerprint(config: Record<string, unknown>): string {
     .update(JSON.stringify(canonical(rest)))
     .digest("hex");
 }
+
+/** Leaf key paths where two configs differ (seed and description ignored), sorted. */
+export function configDifferences(a: unknown, b: unknown, path: string[] = []): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys
+      .filter((k) => path.length > 0 || (k !== "seed" && k !== "description"))
+      .flatMap((k) => configDifferences(a[k], b[k], [...path, k]));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path.join(".")];
+}

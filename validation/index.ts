@@ -4,7 +4,7 @@ export {
   type GroundTruthComparison,
   projectGroundTruth,
 } from "./checks/ground-truth.ts";
-export { configFingerprint } from "./config-fingerprint.ts";
+export { configDifferences, configFingerprint } from "./config-fingerprint.ts";
 export { DATASET_FILES } from "./dataset.ts";
 export { ValidationRunError } from "./errors.ts";
 export { METRIC_NAMES, METRICS, type MetricDefinition } from "./metric-definitions.ts";

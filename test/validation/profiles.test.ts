@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../pipeline/errors/index.ts";
 import { DEFAULT_CONFIG } from "../../pipeline/simulator/index.ts";
 import {
+  configDifferences,
   configFingerprint,
   listProfiles,
   loadProfile,
@@ -86,6 +87,23 @@ describe("shipped profiles", () => {
       expect(share).toBeGreaterThanOrEqual(range.min);
       expect(share).toBeLessThanOrEqual(range.max);
     }
+  });
+});
+
+describe("config fingerprint and differences", () => {
+  it("ignore seed and description, and name the leaf keys that differ", () => {
+    const base = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
+    const other = structuredClone(base) as Record<string, unknown> & {
+      personas: { window_shopper: { share: number } };
+    };
+    other.seed = 7;
+    other.description = "another run";
+    expect(configFingerprint(other)).toBe(configFingerprint(base));
+    expect(configDifferences(base, other)).toEqual([]);
+    other.duration_s = 300;
+    other.personas.window_shopper.share = 0.5;
+    expect(configFingerprint(other)).not.toBe(configFingerprint(base));
+    expect(configDifferences(base, other)).toEqual(["duration_s", "personas.window_shopper.share"]);
   });
 });
 

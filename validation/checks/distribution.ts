@@ -3,7 +3,8 @@
 // statistic for clustering (Rao-Scott, users as clusters): events of one session, and sessions of one user,
 // are not independent draws, and an uncorrected test on ~60k events rejects almost any expectation.
 import { DEVICE_TYPES, EVENT_TYPES } from "../../pipeline/events/index.ts";
-import { configFingerprint } from "../config-fingerprint.ts";
+import { DEFAULT_CONFIG } from "../../pipeline/simulator/index.ts";
+import { configDifferences, configFingerprint } from "../config-fingerprint.ts";
 import type { DatasetInput } from "../dataset.ts";
 import { fmtP, fmtPct } from "../format.ts";
 import type { ComputedMetrics } from "../metrics.ts";
@@ -51,8 +52,15 @@ function eventMixCheck(
     if (!config) {
       configNote = "; no manifest config, so whether this dataset used the reference config is unknown";
     } else if (configFingerprint(config) !== expectedSpec.config_sha256) {
-      configNote =
-        "; note: this dataset's simulator config differs from the reference run's (config sha256 differs), so a small p-value may reflect the config change rather than a defect";
+      // The reference runs used the default config; name the keys when that is still the default.
+      const reference = DEFAULT_CONFIG as unknown as Record<string, unknown>;
+      const diff =
+        configFingerprint(reference) === expectedSpec.config_sha256
+          ? configDifferences(reference, config)
+          : [];
+      const keys =
+        diff.length > 0 ? ` in ${diff.slice(0, 6).join(", ")}${diff.length > 6 ? ", ..." : ""}` : "";
+      configNote = `; note: this dataset's simulator config differs from the reference run's${keys}, so a small p-value may reflect the config change rather than a defect`;
     }
   } else {
     const mids = Object.fromEntries(
