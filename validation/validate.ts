@@ -1,7 +1,7 @@
 // validateDataset: open the folder, compute the metrics, run every check, decide the verdict, write reports.
 // It returns a result object in every case; "could not run" is exit code 3 with `error` set, never a throw.
 import { resolve } from "node:path";
-import { CartstreamError } from "../pipeline/errors/index.ts";
+import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
 import { benchmarkChecks } from "./checks/benchmark.ts";
 import { distributionChecks } from "./checks/distribution.ts";
 import { groundTruthCheck, projectGroundTruth } from "./checks/ground-truth.ts";
@@ -139,6 +139,19 @@ export async function validateDataset(dir: string, options: ValidateOptions = {}
     opened.close();
   }
   result.durationMs = Date.now() - started;
-  if (options.reports ?? DEFAULT_OPTIONS.reports) await writeReports(result, options.outDir);
+  if (options.reports ?? DEFAULT_OPTIONS.reports) {
+    try {
+      await writeReports(result, options.outDir);
+    } catch (err) {
+      // The checks ran, but a gate without its reports cannot be trusted downstream: could not run.
+      result.reports = null;
+      result.exitCode = 3;
+      result.error = {
+        code: ERROR_CODES.BAD_INPUT,
+        message: `the checks ran (${result.verdict}) but the reports could not be written: ${(err as Error).message}; check that the output folder is writable or pass outDir`,
+      };
+      result.verdict = "NOT RUN";
+    }
+  }
   return result;
 }

@@ -182,6 +182,19 @@ describe("could not run: exit 3 with a clear message", { timeout: HEAVY_MS }, ()
     expect(m.error!.message).toMatch(/cannot read .*manifest\.json/);
   });
 
+  it("reports that cannot be written", async () => {
+    const dir = join(root, "unwritable");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "not-a-folder"), "x");
+    const ok = await writeDataset(join(root, "small"), base, config);
+    const w = await validateDataset(ok, { outDir: join(dir, "not-a-folder", "reports"), groundTruth: null });
+    expect(w.exitCode).toBe(3);
+    expect(w.error!.message).toMatch(
+      /the checks ran \(PASS with warnings\) but the reports could not be written/,
+    );
+    expect(w.checks.length).toBeGreaterThan(40);
+  });
+
   it("sessions.parquet without the session columns", async () => {
     const dir = join(root, "wrong-columns");
     mkdirSync(dir, { recursive: true });
