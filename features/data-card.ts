@@ -101,7 +101,8 @@ export function renderDataCard(m: DatasetManifest): string {
   for (const s of m.sql_steps) out.push(`  - \`${s.file}\``);
   out.push(
     "- Deterministic: the same input tables, options and DuckDB version give byte-identical Parquet files " +
-      "(rows ordered by start_time, session_id; no wall-clock time anywhere in the files, the manifest or this card).",
+      "(train/test rows ordered by start_time, session_id; sessions.parquet by session_id; events.parquet by " +
+      "event_time, event_id, session_id; no wall-clock time anywhere in the files, the manifest or this card).",
   );
   out.push("");
   out.push("Configuration of the run:");

@@ -4,8 +4,10 @@
 -- base session never overlap: a gap longer than the timeout separates them). Events outside every
 -- snapshotted segment (e.g. arriving after the snapshot) are dropped.
 -- Event order everywhere is (event_time, event_id), as in pipeline/ground-truth/sessions.sql.
+-- Deduplication only sorts the (usually few or no) duplicated ids: a window over every event would cost
+-- several times the hash aggregate that finds them.
 CREATE OR REPLACE TEMP TABLE stg_events AS
-WITH deduped AS (
+WITH typed AS (
   SELECT
     CAST(event_id AS VARCHAR) AS event_id,
     CAST(event_type AS VARCHAR) AS event_type,
@@ -17,9 +19,24 @@ WITH deduped AS (
     CAST(quantity AS INTEGER) AS quantity,
     CAST(cart_value AS DECIMAL(10, 2)) AS cart_value
   FROM events
-  QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY event_time, session_id) = 1
+),
+duplicated AS (
+  SELECT event_id FROM typed GROUP BY event_id HAVING count(*) > 1
+),
+deduped AS (
+  SELECT * FROM typed ANTI JOIN duplicated USING (event_id)
+  UNION ALL
+  (
+    SELECT * FROM typed SEMI JOIN duplicated USING (event_id)
+    QUALIFY row_number() OVER (
+      PARTITION BY event_id
+      ORDER BY event_time, base_session_id, event_type, product_id, cart_value, price, quantity, category
+    ) = 1
+  )
 )
-SELECT s.session_id, e.*
+SELECT
+  s.session_id, e.event_id, e.event_type, e.event_time, e.product_id, e.category, e.price, e.quantity,
+  e.cart_value
 FROM deduped AS e
 JOIN stg_sessions AS s
   ON s.base_session_id = e.base_session_id

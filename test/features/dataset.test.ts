@@ -136,6 +136,33 @@ describe("buildDataset on a simulated run", () => {
     expect(sha256(join(dirC, "events.parquet"))).toBe(sha256(join(dirA, "events.parquet")));
   });
 
+  it("the input tables' row order does not matter", async () => {
+    const out = join(tmp.dir, "shuffled");
+    await db.con.run("CREATE TABLE events_sorted AS SELECT * FROM events");
+    await db.con.run("CREATE TABLE sessions_sorted AS SELECT * FROM sessions");
+    try {
+      await db.con.run(
+        "CREATE OR REPLACE TABLE events AS SELECT * FROM events_sorted ORDER BY hash(event_id)",
+      );
+      await db.con.run(
+        "CREATE OR REPLACE TABLE sessions AS SELECT * FROM sessions_sorted ORDER BY hash(session_id)",
+      );
+      await buildDataset(db.con, {
+        name: "sim-seed3",
+        config: CONFIG,
+        command: "cartstream dataset --seed 7",
+        outDir: out,
+        seed: 7,
+      });
+      for (const f of a.manifest.files) expect(sha256(join(out, f.path)), f.path).toBe(f.sha256);
+    } finally {
+      await db.con.run("CREATE OR REPLACE TABLE events AS SELECT * FROM events_sorted");
+      await db.con.run("CREATE OR REPLACE TABLE sessions AS SELECT * FROM sessions_sorted");
+      await db.con.run("DROP TABLE events_sorted");
+      await db.con.run("DROP TABLE sessions_sorted");
+    }
+  });
+
   it("the manifest's sha256 of every file matches the file", () => {
     const m = readManifest(dirA);
     expect(m.files.map((f) => f.path).sort()).toEqual(

@@ -161,4 +161,20 @@ describe("prediction-point variant", () => {
     );
     expect(files.map((f) => f.session_id)).toEqual(["P", "T"]);
   });
+
+  it("redelivered duplicate events change nothing", async () => {
+    const all = `SELECT * FROM dataset ORDER BY session_id`;
+    const allPp = `SELECT * FROM dataset_prediction_point ORDER BY session_id`;
+    const before = [await rows(db.con, all), await rows(db.con, allPp)];
+    await loadFixture(db.con, [...EVENTS, ...EVENTS.slice(3, 9), ...EVENTS.slice(0, 2)]);
+    expect(Number((await rows(db.con, "SELECT count(*) AS n FROM events"))[0]!.n)).toBe(EVENTS.length + 8);
+    const dup = tempDir("pp-dup");
+    try {
+      await buildDataset(db.con, { outDir: dup.dir, name: "pp", seed: 1, keepIntermediate: true });
+      expect([await rows(db.con, all), await rows(db.con, allPp)]).toEqual(before);
+    } finally {
+      dup.cleanup();
+      await loadFixture(db.con, EVENTS);
+    }
+  });
 });
