@@ -157,7 +157,6 @@ export async function run(argv: string[]): Promise<number> {
     chain = next.catch(() => {});
     return next;
   };
-  let lastFlush = Date.now();
   let consumerRef: { reload(partitions: readonly number[]): void } | null = null;
   const flush = () =>
     serial(async () => {
@@ -175,7 +174,6 @@ export async function run(argv: string[]): Promise<number> {
         }
         throw err;
       }
-      lastFlush = Date.now();
       commits++;
       if (crashAfter !== undefined && commits >= crashAfter) {
         log(`--crash-after-commits ${crashAfter}: killing this process (SIGKILL)`);
@@ -224,10 +222,13 @@ export async function run(argv: string[]): Promise<number> {
 
   consumerRef = consumer;
   const timer = setInterval(() => {
-    if (proc.pending > 0 || Date.now() - lastFlush >= flushMs)
-      void flush().catch((err) => log(`flush failed: ${(err as Error).message}`));
+    // Only when something arrived: the watermark (and so closing by timeout) moves only with events.
+    if (proc.pending > 0) void flush().catch((err) => log(`flush failed: ${(err as Error).message}`));
   }, flushMs);
-  const logTimer = setInterval(() => ticker.tick(), logEveryS * 1000);
+  const logTimer = setInterval(() => {
+    ticker.tick();
+    log(`  processor: owns [${proc.ownedPartitions().join(",")}], ${JSON.stringify(proc.counters)}`);
+  }, logEveryS * 1000);
   const onSignal = () => stop.abort();
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
@@ -264,7 +265,7 @@ export async function run(argv: string[]): Promise<number> {
   await serial(async () => {});
   const t = metrics.totals();
   log(
-    `stopped: ${fmtInt(t.consumed)} messages, ${fmtInt(t.accepted)} accepted, ${fmtInt(t.deadLettered)} dead-lettered, ${fmtInt(t.commits)} commits, ${t.fencedCommits} fenced; event-to-commit latency ms ${JSON.stringify(metrics.latencyRun.snapshot())}`,
+    `stopped (processor ${JSON.stringify(proc.counters)}): ${fmtInt(t.consumed)} messages, ${fmtInt(t.accepted)} accepted, ${fmtInt(t.deadLettered)} dead-lettered, ${fmtInt(t.commits)} commits, ${t.fencedCommits} fenced; event-to-commit latency ms ${JSON.stringify(metrics.latencyRun.snapshot())}`,
   );
   await metricsServer?.close();
   await live?.close();

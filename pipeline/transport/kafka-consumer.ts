@@ -314,15 +314,19 @@ class GroupRunner implements GroupConsumer {
   // ---- rebalance ----
 
   reload(partitions: readonly number[]): void {
-    if (this.#stopping !== undefined) return;
-    const mine = partitions.filter((p) => this.#owned.has(p));
-    if (mine.length === 0) return;
-    for (const p of mine) this.#owned.set(p, { kind: "pending" });
-    this.#consumer.pause([{ topic: this.topic, partitions: mine }]);
-    this.#log("info", `consumer group ${this.groupId}: reloading [${mine.join(",")}] from the app's offsets`);
+    // Queued behind whatever runs now (an assignment in flight, a batch): by the time it runs, the
+    // partitions' state is settled, and no batch can interleave with the re-assignment.
     void this.#serial(async () => {
-      const fresh = mine.filter((p) => this.#owned.get(p)?.kind === "pending");
-      if (fresh.length > 0) await this.#assign(fresh);
+      if (this.#stopping !== undefined) return;
+      const mine = partitions.filter((p) => this.#owned.has(p));
+      if (mine.length === 0) return;
+      for (const p of mine) this.#owned.set(p, { kind: "pending" });
+      this.#consumer.pause([{ topic: this.topic, partitions: mine }]);
+      this.#log(
+        "info",
+        `consumer group ${this.groupId}: reloading [${mine.join(",")}] from the app's offsets`,
+      );
+      await this.#assign(mine);
     });
   }
 

@@ -3,7 +3,7 @@
 // DuckDB ground truth row for row.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgSchema } from "../../cli/store-flags.ts";
@@ -20,6 +20,7 @@ const topics: string[] = [];
 function newName(tag: string): string {
   const name = `test-k${tag}-${randomUUID().slice(0, 8)}`;
   names.push(name);
+  mkdirSync(join(REPO_ROOT, "data", "runs"), { recursive: true });
   return name;
 }
 
@@ -32,6 +33,7 @@ afterAll(async () => {
   } finally {
     await db.close();
   }
+  // Aggregator logs (data/runs/NAME-aggregator-N.log) stay for diagnosis; the run data goes.
   for (const name of names) rmSync(join(REPO_ROOT, "data", "runs", name), { recursive: true, force: true });
   const t = new KafkaTransport({});
   await t.deleteTopics(topics).catch(() => {});
@@ -56,11 +58,13 @@ async function expectGroundTruth(name: string) {
   }
 }
 
+let aggregatorCount = 0;
 function startAggregator(
   name: string,
   topic: string,
   extra: string[] = [],
 ): { child: ChildProcess; exit: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+  const logFile = join(REPO_ROOT, "data", "runs", `${name}-aggregator-${++aggregatorCount}.log`);
   const child = spawn(
     process.execPath,
     [
@@ -84,10 +88,18 @@ function startAggregator(
     { cwd: REPO_ROOT, env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
-  child.stderr!.on("data", (d) => (stderr += String(d)));
+  child.stderr!.on("data", (d) => {
+    stderr += String(d);
+    appendFileSync(logFile, String(d));
+  });
   child.stdout!.on("data", () => {});
+  // A member that never finishes must fail the test with its log, not hang it.
+  const watchdog = setTimeout(() => child.kill("SIGKILL"), 600_000);
   const exit = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal, stderr })),
+    child.on("exit", (code, signal) => {
+      clearTimeout(watchdog);
+      resolve({ code, signal, stderr });
+    }),
   );
   return { child, exit };
 }
