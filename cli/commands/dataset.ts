@@ -55,7 +55,8 @@ export const spec: CommandSpec = {
   },
   details: `Outputs in data/datasets/NAME/: train.parquet, test.parquet, train/test_prediction_point.parquet,
 sessions.parquet, events.parquet (ZSTD), manifest.json, DATASET.md, validation/report.{json,md,html}.
-Exit code: 0 built and passed validation, 1 passed with warnings, 2 validation failed or bad input.`,
+Exit code: the validation gate's (0 pass, 1 warnings only, 2 failure, 3 could not run); before the gate,
+2 for bad flags or config and 1 for a failed stage (missing store, empty table, service down).`,
 };
 
 export async function run(argv: string[]): Promise<number> {

@@ -35,29 +35,17 @@ export class MinHeap<T extends Scheduled> {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
-    const n = a.length;
-    if (n === 0 || last === undefined) return top;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let m = l;
-      let child = a[l]!;
-      if (r < n && less(a[r]!, child)) {
-        m = r;
-        child = a[r]!;
-      }
-      if (!less(child, last)) break;
-      a[i] = child;
-      i = m;
-    }
-    a[i] = last;
+    if (a.length > 0 && last !== undefined) this.siftDown(last);
     return top;
   }
 
   /** Replaces the top with `item` (pop + push in one sift). */
   replaceTop(item: T): void {
+    this.siftDown(item);
+  }
+
+  /** Places `item` at the root's hole and sifts it down. */
+  private siftDown(item: T): void {
     const a = this.items;
     const n = a.length;
     let i = 0;
