@@ -37,9 +37,12 @@ export interface Column<R> {
   label: string;
   /** Cell value: a property name of the row, or a function of it. */
   value: keyof R | ((row: R) => unknown);
-  /** Text of the cell (default: numbers with fmt.num(…, 0) when integral, else fmt.num; the rest as is). */
+  /**
+   * Text of the cell from its value (default: integers with separators, other numbers with 3 decimals, the rest
+   * as is). Called with the value only, so `fmt.pct` and friends fit directly.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: a formatter takes the column's value type, which R does not name
-  format?: (value: any, row: R) => string;
+  format?: (value: any) => string;
   align?: "left" | "right";
 }
 
@@ -63,7 +66,7 @@ export function htmlTable<R extends object>(
 ): string {
   const cell = (row: R, c: Column<R>) => {
     const v = typeof c.value === "function" ? c.value(row) : row[c.value];
-    const text = c.format ? c.format(v, row) : defaultFormat(v);
+    const text = c.format ? c.format(v) : defaultFormat(v);
     const align = c.align ?? (typeof v === "number" ? "right" : "left");
     return `<td style="text-align:${align}">${escapeHtml(text)}</td>`;
   };

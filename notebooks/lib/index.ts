@@ -11,4 +11,4 @@ export {
 } from "./dataset.ts";
 export { type Column, escapeHtml, fmt, htmlTable, htmlTableOf, htmlText, type TableOptions } from "./html.ts";
 export { contactAllModel, type Impact, type ImpactInputs, reportModel } from "./impact.ts";
-export { auc, leakFlag, type Separation, separation } from "./separation.ts";
+export { auc, LEAK_THRESHOLDS, leakFlag, type Separation, separation } from "./separation.ts";

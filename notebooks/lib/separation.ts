@@ -72,9 +72,15 @@ export function separation(values: readonly unknown[], labels: readonly boolean[
   return { auc: Math.max(a, 1 - a), kind: "category", nulls };
 }
 
-/** Verdict on a separation: near-perfect separation by one column is a leak until shown otherwise. */
+/** AUC thresholds of leakFlag. */
+export const LEAK_THRESHOLDS = { suspicious: 0.95, strong: 0.9 } as const;
+
+/**
+ * Verdict on a separation: one column that separates the label almost perfectly is a leak until shown otherwise
+ * ("suspicious"); a strong one deserves a look at when its value is known ("strong").
+ */
 export function leakFlag(aucValue: number): "suspicious" | "strong" | "ok" {
-  if (aucValue >= 0.98) return "suspicious";
-  if (aucValue >= 0.9) return "strong";
+  if (aucValue >= LEAK_THRESHOLDS.suspicious) return "suspicious";
+  if (aucValue >= LEAK_THRESHOLDS.strong) return "strong";
   return "ok";
 }
