@@ -13,7 +13,7 @@ import { computeSessionRow, parseEventTime } from "./session-metrics.ts";
 
 export const ADD_RESULTS = {
   accepted: "accepted",
-  /** event_id already in this partition's open state: ignored. */
+  /** The same event (event_id at the same event_time) is already held for its session: ignored. */
   duplicate: "duplicate",
   /** event_time < the partition's watermark: not applied; dead-letter it with reason "too_late". */
   tooLate: "too_late",
@@ -117,8 +117,8 @@ class Segment {
     return this.times[this.times.length - 1]!;
   }
 
-  /** Appends when in order (the usual case), else inserts in place by (time, event_id). */
-  insert(e: ClickEvent, t: number): void {
+  /** Appends when in order (the usual case), else inserts in place by (time, event_id). False if a duplicate. */
+  insert(e: ClickEvent, t: number): boolean {
     const times = this.times;
     const events = this.events;
     const n = times.length;
@@ -126,7 +126,7 @@ class Segment {
     if (t > lastT || (t === lastT && e.event_id > events[n - 1]!.event_id)) {
       times.push(t);
       events.push(e);
-      return;
+      return true;
     }
     let lo = 0;
     let hi = n;
@@ -136,8 +136,10 @@ class Segment {
       if (mt < t || (mt === t && events[mid]!.event_id < e.event_id)) lo = mid + 1;
       else hi = mid;
     }
+    if (lo < n && times[lo] === t && events[lo]!.event_id === e.event_id) return false;
     times.splice(lo, 0, t);
     events.splice(lo, 0, e);
+    return true;
   }
 }
 
@@ -232,8 +234,6 @@ class Partition {
   bases = new Map<string, Base>();
   /** Closed counts of base ids with no open segment. */
   closedCounts = new Map<string, number>();
-  /** event_ids of every event held in open segments. */
-  seen = new Set<string>();
   rowDirty: Base[] = [];
   stateDirty: Base[] = [];
   heap = new ExpiryHeap();
@@ -331,17 +331,10 @@ export class Sessionizer {
       p.tooLate++;
       return ADD_RESULTS.tooLate;
     }
-    const seen = p.seen;
-    const sizeBefore = seen.size;
-    seen.add(event.event_id);
-    if (seen.size === sizeBefore) {
-      p.duplicates++;
-      return ADD_RESULTS.duplicate;
-    }
-    p.accepted++;
-    if (t > p.maxTime) p.maxTime = t;
     const base = p.bases.get(event.session_id);
     if (base === undefined) {
+      p.accepted++;
+      if (t > p.maxTime) p.maxTime = t;
       const id = event.session_id;
       const closed = p.closedCounts.get(id);
       if (closed !== undefined) p.closedCounts.delete(id);
@@ -354,12 +347,17 @@ export class Sessionizer {
       p.markDirty(b);
       return ADD_RESULTS.accepted;
     }
-    this.place(p, base, event, t);
+    if (!this.place(p, base, event, t)) {
+      p.duplicates++;
+      return ADD_RESULTS.duplicate;
+    }
+    p.accepted++;
+    if (t > p.maxTime) p.maxTime = t;
     p.markDirty(base);
     return ADD_RESULTS.accepted;
   }
 
-  private place(p: Partition, base: Base, e: ClickEvent, t: number): void {
+  private place(p: Partition, base: Base, e: ClickEvent, t: number): boolean {
     const segs = base.segs;
     const n = segs.length;
     const timeout = this.timeoutMs;
@@ -367,24 +365,24 @@ export class Sessionizer {
     const tailLast = tail.last;
     if (t >= tailLast) {
       if (t - tailLast <= timeout) {
-        tail.insert(e, t);
+        if (!tail.insert(e, t)) return false;
         tail.rowDirty = true;
         tail.stateDirty = true;
       } else {
         segs.push(new Segment([e], [t]));
         p.openSessions++;
       }
-      return;
+      return true;
     }
     // Out of order: find the first segment whose last event is at or after t.
     let i = n - 1;
     while (i > 0 && segs[i - 1]!.last >= t) i--;
     const s = segs[i]!;
     if (t >= s.start) {
-      s.insert(e, t);
+      if (!s.insert(e, t)) return false;
       s.rowDirty = true;
       s.stateDirty = true;
-      return;
+      return true;
     }
     const prev = i > 0 ? segs[i - 1]! : null;
     const joinPrev = prev !== null && t - prev.last <= timeout;
@@ -429,6 +427,7 @@ export class Sessionizer {
         }
       }
     }
+    return true;
   }
 
   /** Rows (whole) and deletes for everything that changed since the last drain, for one or all partitions. */
@@ -534,11 +533,8 @@ export class Sessionizer {
     if (candidates !== null) this.pushUnused(base, segs.length, candidates, out.deletes);
     if (closing === 0) return;
     // Evict the closed prefix; the remaining segments keep their numbers (closed grows by as much as the index drops).
-    const seen = p.seen;
     for (let i = 0; i < closing; i++) {
       const seg = segs[i]!;
-      const events = seg.events;
-      for (let j = 0; j < events.length; j++) seen.delete(events[j]!.event_id);
       if (seg.persistedKey !== null) base.orphanStateKeys = append(base.orphanStateKeys, seg.persistedKey);
     }
     segs.splice(0, closing);
@@ -730,10 +726,10 @@ export class Sessionizer {
         if (i > 0 && seg.start - list[i - 1]!.seg.last <= this.timeoutMs) {
           throw badState(partition, `segments ${list[i - 1]!.state.key} and ${s.key} are within timeoutMs`);
         }
-        for (const e of seg.events) {
-          const before = p.seen.size;
-          p.seen.add(e.event_id);
-          if (p.seen.size === before) throw badState(partition, `event_id ${e.event_id} appears twice`);
+        for (let j = 1; j < seg.events.length; j++) {
+          if (seg.times[j] === seg.times[j - 1] && seg.events[j]!.event_id === seg.events[j - 1]!.event_id) {
+            throw badState(partition, `event ${seg.events[j]!.event_id} appears twice in ${s.key}`);
+          }
         }
         seg.rowDirty = false;
         seg.stateDirty = false;

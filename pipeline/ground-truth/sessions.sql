@@ -3,14 +3,15 @@
 -- Same definitions as the streaming core (pipeline/aggregator/session-metrics.ts and sequencing.ts):
 -- events are ordered by (event_time, event_id); everything is closed in batch.
 WITH
--- staging: one row per event_id (redelivered duplicates dropped), event time in epoch milliseconds
+-- staging: redelivered duplicates (same session_id, event_time and event_id) dropped, as the core does;
+-- event time in epoch milliseconds
 staged AS (
   SELECT
     event_id, event_type, event_time, epoch_ms(event_time) AS t_ms, user_id,
     session_id AS base_session_id, device_type, browser, product_id, quantity, cart_value,
     order_value, abandonment_reason, persona, intended_outcome
   FROM events
-  QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY event_time, session_id) = 1
+  QUALIFY row_number() OVER (PARTITION BY session_id, event_time, event_id ORDER BY event_type) = 1
 ),
 -- a gap strictly greater than the timeout starts a new segment
 gaps AS (

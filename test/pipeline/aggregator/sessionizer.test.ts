@@ -170,16 +170,20 @@ describe("Sessionizer: rejected events", () => {
     expect(sz.counters(0)).toMatchObject({ accepted: 3, tooLate: 2, duplicates: 0 });
   });
 
-  it("ignores and counts duplicate event_ids", () => {
+  it("ignores and counts duplicates (same event_id at the same time in the same session)", () => {
     const sz = new Sessionizer();
     const e = ev("page_view", 1_000);
     sz.add(ev("session_start", 0), 0);
     sz.add(e, 0);
-    expect(sz.add({ ...e }, 0)).toBe(ADD_RESULTS.duplicate);
-    expect(sz.add({ ...e, session_id: "s2" }, 0)).toBe("duplicate");
-    const row = sz.closeAll().upserts[0]!;
-    expect(row.page_views).toBe(1);
-    expect(sz.counters(0)).toMatchObject({ accepted: 2, duplicates: 2 });
+    sz.add(ev("page_view", 2_000), 0);
+    expect(sz.add({ ...e }, 0)).toBe(ADD_RESULTS.duplicate); // out of order: found at its position
+    expect(sz.add(ev("page_view", 2_000), 0)).toBe("duplicate"); // in order: the tail
+    // The same id elsewhere is a different event (only redeliveries are deduplicated; the SQL does the same).
+    expect(sz.add({ ...e, session_id: "s2" }, 0)).toBe("accepted");
+    expect(sz.add({ ...e, event_time: "2025-10-20T12:00:01.500Z" }, 0)).toBe("accepted");
+    const rows = sz.closeAll().upserts;
+    expect(rows.find((r) => r.session_id === "s1")!.page_views).toBe(3);
+    expect(sz.counters(0)).toMatchObject({ accepted: 5, duplicates: 2 });
   });
 
   it("rejects impossible event times", () => {
