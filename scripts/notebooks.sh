@@ -151,8 +151,10 @@ for nb in "${NOTEBOOKS[@]}"; do
     log "ok     $name (${secs} s) -> $OUT/$name.html"
   else
     failed=$((failed + 1))
-    log "FAILED $name (${secs} s, nbconvert exit $rc); its log:"
-    grep -v -e '^\s*validate(nb)$' -e 'MissingIDFieldWarning' "$LOGS/$name.log" | sed 's/^/    /' >&2
+    log "FAILED $name (${secs} s, nbconvert exit $rc); its log, without nbconvert's Python stack:"
+    # Keep the failing cell's output (printed by the hook above) and nbclient's closing message.
+    awk '/^Traceback \(most recent call last\):/ { skip = 1 } /^nbclient\.exceptions\./ { skip = 0 } !skip' \
+      "$LOGS/$name.log" | sed 's/^/    /'
   fi
 done
 log "done in $((SECONDS - START)) s: $((${#NOTEBOOKS[@]} - failed)) passed, $failed failed"
