@@ -210,10 +210,15 @@ export async function run(argv: string[]): Promise<number> {
       }).then(() => (proc.pending >= flushEvents ? flush() : undefined)),
     onRevoked: (parts) =>
       serial(async () => {
+        const owned = proc.ownedPartitions();
         try {
           await proc.flush(false);
         } catch (err) {
-          if (!(err instanceof FencedError)) log(`flush before revoke failed: ${(err as Error).message}`);
+          if (err instanceof FencedError) {
+            // The fenced commit dropped every partition of this processor: reload the ones we keep.
+            const kept = owned.filter((p) => !parts.includes(p));
+            if (kept.length > 0) consumerRef?.reload(kept);
+          } else log(`flush before revoke failed: ${(err as Error).message}`);
         }
         proc.revoke(parts);
         log(`revoked partitions ${parts.join(",")}`);

@@ -173,9 +173,10 @@ export class PartitionProcessor {
           closedCounts,
         });
       }
+      const ended = (off?.state as { ended?: boolean } | null | undefined)?.ended === true;
       this.owned.set(p, {
-        ended: false,
-        closed: false,
+        ended,
+        closed: ended,
         committed: off?.nextOffset ?? null,
         next: off?.nextOffset ?? 0,
         dead: [],
@@ -306,7 +307,8 @@ export class PartitionProcessor {
         expectedOffset: o.committed,
         nextOffset: o.next,
         watermarkMs: watermark,
-        state: { maxEventTimeMs: sc.maxEventTimeMs },
+        // `ended`: the end-of-stream marker was read and every session of the partition closed.
+        state: { maxEventTimeMs: sc.maxEventTimeMs, ended: final || o.ended },
       });
     }
     // The archive and the dead-letter topic must hold everything a commit covers: write them first
