@@ -12,13 +12,14 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install dataset validate test lint format bench infra-up infra-down
+.PHONY: help install dataset validate notebooks test lint format bench infra-up infra-down
 help:
 	@echo "make dataset    simulate + sessionize (embedded, no servers) + build the train/test dataset"
 	@echo "make validate   validate data/datasets/NAME against PROFILE (default phase1); STRICT=1 fails on warnings"
 	@echo "make test       the whole test suite (starts a local Kafka broker for the service tests)"
 	@echo "make lint       biome (format + lint) and tsc --noEmit"
 	@echo "make bench      benchmark tables (simulator, sessionizer, pipeline)"
+	@echo "make notebooks  execute the tslab notebooks headless, HTML to data/reports/"
 	@echo "make infra-up   Kafka (docker compose, or Maven-resolved jars without Docker), PostgreSQL, Redis"
 	@echo "make infra-down stop what infra-up started"
 	@echo "variables: CONFIG=path/to/config.json NAME=dataset-name SEED=N"
@@ -33,6 +34,11 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test.sh
+
+# Executes every notebook headless (installs Debian's Jupyter packages when missing, registers the tslab
+# kernel under .cache/jupyter, builds data/datasets/phase1 if absent); HTML exports go to data/reports/.
+notebooks: $(STAMP)
+	bash scripts/notebooks.sh
 
 infra-up:
 	bash scripts/infra.sh up
