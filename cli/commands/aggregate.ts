@@ -246,7 +246,18 @@ export async function run(argv: string[]): Promise<number> {
           transport.endOffsets(topic),
           store.reader.loadOffsets(group, topic),
         ]);
-        const done = ends.length > 0 && ends.every((end, p) => (offsets.get(p)?.nextOffset ?? 0) >= end);
+        // Done = every partition's end-of-stream marker was processed and its closing commit made
+        // (being caught up is not enough: a live producer may still be sending).
+        const done =
+          ends.length > 0 &&
+          ends.every((end, p) => {
+            const o = offsets.get(p);
+            return (
+              o !== undefined &&
+              o.nextOffset >= end &&
+              (o.state as { ended?: boolean } | null)?.ended === true
+            );
+          });
         if (done) stop.abort();
       })().catch(() => {});
     }, 500);
