@@ -63,7 +63,7 @@ export const spec: CommandSpec = {
     },
     "exit-when-done": {
       type: "boolean",
-      help: "exit once every partition's committed offset reached its end (after the end-of-stream marker)",
+      help: "exit once every partition's end-of-stream marker is processed and committed",
     },
     "crash-after-commits": {
       type: "string",
