@@ -12,7 +12,7 @@ import { DATA_CHECKS } from "./checks.ts";
 import { type ColumnSpec, featureList, LABEL_COLUMNS, VARIANTS, type VariantName } from "./columns.ts";
 import { renderDataCard } from "./data-card.ts";
 import { type BuildDatasetOptions, type ResolvedBuildOptions, resolveBuildOptions } from "./options.ts";
-import { INTERMEDIATE_TABLES, loadStep, MODEL_STEPS, runStep, SPLIT_STEPS } from "./runner.ts";
+import { buildSteps, INTERMEDIATE_TABLES, loadStep, runStep } from "./runner.ts";
 import { assignTestUsers } from "./split.ts";
 import type {
   CheckResult,
@@ -145,9 +145,9 @@ function balance(positives: number, total: number): LabelBalance {
 
 async function splitStats(con: DuckDBConnection, table: string): Promise<Record<SplitName, SplitStats>> {
   const reader = await con.runAndReadAll(
-    `SELECT s.split, count(*) AS n, count(DISTINCT d.user_id) AS users,
+    `SELECT d.split, count(*) AS n, count(DISTINCT d.user_id) AS users,
        count(*) FILTER (WHERE d.is_converted) AS converted, count(*) FILTER (WHERE d.abandoned) AS abandoned
-     FROM ${quoteIdent(table)} AS d JOIN session_split AS s USING (session_id) GROUP BY s.split`,
+     FROM ${quoteIdent(table)} AS d GROUP BY d.split`,
   );
   const out = {} as Record<SplitName, SplitStats>;
   for (const split of SPLITS) {
@@ -169,7 +169,7 @@ async function manifestColumns(
   specs: readonly ColumnSpec[],
 ): Promise<ManifestColumn[]> {
   const types = (await describeTable(con, table)) ?? new Map<string, string>();
-  const actual = [...types.keys()];
+  const actual = [...types.keys()].filter((c) => c !== "split");
   const declared = specs.map((c) => c.name);
   if (actual.join(",") !== declared.join(",")) {
     throw new CartstreamError(
@@ -216,12 +216,21 @@ async function runChecks(con: DuckDBConnection, opts: ResolvedBuildOptions): Pro
   return results;
 }
 
-function variantSelect(variant: VariantName, split: SplitName): string {
+/**
+ * The rows of one split of a variant in file order. The marts are stored in (split, start_time, session_id)
+ * order, so with insertion order preserved a filtered scan already yields that order; otherwise sort.
+ */
+function variantSelect(variant: VariantName, split: SplitName, keepsOrder: boolean): string {
   const v = VARIANTS[variant];
-  const cols = v.columns.map((c) => `d.${quoteIdent(c.name)}`).join(", ");
+  const cols = v.columns.map((c) => quoteIdent(c.name)).join(", ");
   // `split` is one of two constants, never input data
-  return `SELECT ${cols} FROM ${quoteIdent(v.table)} AS d JOIN session_split AS s USING (session_id)
-    WHERE s.split = ${quoteString(split)} ORDER BY d.start_time, d.session_id`;
+  return `SELECT ${cols} FROM ${quoteIdent(v.table)} WHERE split = ${quoteString(split)}${
+    keepsOrder ? "" : " ORDER BY start_time, session_id"
+  }`;
+}
+
+async function preservesInsertionOrder(con: DuckDBConnection): Promise<boolean> {
+  return String(await scalar(con, "SELECT current_setting('preserve_insertion_order')")) === "true";
 }
 
 async function copyParquet(con: DuckDBConnection, select: string, path: string): Promise<void> {
@@ -289,7 +298,7 @@ export async function buildDataset(
     test_fraction: opts.testFraction,
     timeout_ms: opts.timeoutMs,
   };
-  const sqlFiles = [...MODEL_STEPS, ...SPLIT_STEPS[opts.split]];
+  const sqlFiles = buildSteps(opts.split);
   const files = {
     train: VARIANTS.full.files.train,
     test: VARIANTS.full.files.test,
@@ -306,7 +315,7 @@ export async function buildDataset(
   for (const file of sqlFiles) {
     const step = loadStep(file);
     steps.push({ name: file, run: () => runStep(con, step, values) });
-    if (file === "300_split_candidates.sql") {
+    if (file === "130_split_candidates.sql") {
       steps.push({ name: "split (features/split.ts)", run: () => userSplit(con, opts.testFraction) });
     }
   }
@@ -321,7 +330,12 @@ export async function buildDataset(
       const file = VARIANTS[variant].files[split];
       steps.push({
         name: `write ${file}`,
-        run: () => copyParquet(con, variantSelect(variant, split), join(opts.outDir, file)),
+        run: async () =>
+          copyParquet(
+            con,
+            variantSelect(variant, split, await preservesInsertionOrder(con)),
+            join(opts.outDir, file),
+          ),
       });
     }
   }
@@ -351,9 +365,11 @@ export async function buildDataset(
   try {
     for (let i = 0; i < steps.length; i++) {
       const s = performance.now();
+      const cpu = process.cpuUsage();
       await steps[i]!.run();
       const ms = performance.now() - s;
-      timings.push({ step: steps[i]!.name, ms });
+      const used = process.cpuUsage(cpu);
+      timings.push({ step: steps[i]!.name, ms, cpuMs: (used.user + used.system) / 1000 });
       opts.onProgress?.({ step: steps[i]!.name, index: i + 1, total: steps.length, ms });
     }
   } finally {
@@ -426,14 +442,14 @@ async function writeManifest(
   if (opts.split === "time") {
     const cut = await scalar(
       con,
-      `SELECT strftime(min(d.start_time), ${quoteString(TIME_FORMAT)}) FROM dataset AS d JOIN session_split AS s USING (session_id) WHERE s.split = 'test'`,
+      `SELECT strftime(min(start_time), ${quoteString(TIME_FORMAT)}) FROM dataset WHERE split = 'test'`,
     );
     timeCutoff = cut === null || cut === undefined ? null : String(cut);
   }
   const usersInBoth = num(
     await scalar(
       con,
-      "SELECT count(*) FROM (SELECT d.user_id FROM dataset AS d JOIN session_split AS s USING (session_id) GROUP BY d.user_id HAVING count(DISTINCT s.split) > 1)",
+      "SELECT count(*) FROM (SELECT user_id FROM dataset GROUP BY user_id HAVING count(DISTINCT split) > 1)",
     ),
   );
   const dataFiles = [

@@ -47,14 +47,14 @@ export const DATA_CHECKS: readonly DataCheck[] = [
   {
     name: "every session is in exactly one split",
     severity: "error",
-    sql: "SELECT (SELECT count(*) FROM dataset) - (SELECT count(DISTINCT session_id) FROM session_split)",
+    sql: "SELECT (SELECT count(*) FROM stg_sessions) - (SELECT count(*) FROM dataset WHERE split IN ('train', 'test'))",
     hint: "the split lost or duplicated sessions; this is a bug in features/sql/310_*",
   },
   {
     name: "no user in both splits",
     severity: "error",
     only: "user",
-    sql: "SELECT count(*) FROM (SELECT d.user_id FROM dataset AS d JOIN session_split AS s USING (session_id) GROUP BY d.user_id HAVING count(DISTINCT s.split) > 1)",
+    sql: "SELECT count(*) FROM (SELECT user_id FROM dataset GROUP BY user_id HAVING count(DISTINCT split) > 1)",
     hint: "the user split leaked a user into both sets; this is a bug in features/split.ts",
   },
   {

@@ -16,22 +16,28 @@ export interface SqlStep {
   params: string[];
 }
 
-/** Feature steps, staging then marts, in run order. */
+/** Feature steps before the split: staging, then per-session marts. */
 export const MODEL_STEPS = [
   "010_stg_sessions.sql",
   "020_stg_events.sql",
   "100_session_features.sql",
   "110_user_history.sql",
   "120_prediction_point.sql",
-  "200_dataset.sql",
-  "210_dataset_prediction_point.sql",
 ] as const;
 
-/** Split steps per method. The user split runs features/split.ts between its two steps. */
+/** Split steps per method (they need only stg_sessions). The user split runs features/split.ts in between. */
 export const SPLIT_STEPS = {
-  user: ["300_split_candidates.sql", "310_split_by_user.sql"],
-  time: ["310_split_by_time.sql"],
+  user: ["130_split_candidates.sql", "140_split_by_user.sql"],
+  time: ["140_split_by_time.sql"],
 } as const satisfies Record<SplitMethod, readonly string[]>;
+
+/** The two dataset marts, stored in file order (split, start_time, session_id). */
+export const DATASET_STEPS = ["200_dataset.sql", "210_dataset_prediction_point.sql"] as const;
+
+/** Every step of a build, in run order. */
+export function buildSteps(split: SplitMethod): string[] {
+  return [...MODEL_STEPS, ...SPLIT_STEPS[split], ...DATASET_STEPS];
+}
 
 /** Temp tables the steps create (dropped after a build unless keepIntermediate). */
 export const INTERMEDIATE_TABLES = [

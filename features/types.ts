@@ -90,7 +90,10 @@ export interface DatasetManifest {
 
 export interface StepTiming {
   step: string;
+  /** Wall-clock milliseconds. */
   ms: number;
+  /** CPU milliseconds of this process (all DuckDB threads): steadier than wall time on a shared machine. */
+  cpuMs: number;
 }
 
 export interface DatasetResult {

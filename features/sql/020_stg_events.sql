@@ -5,9 +5,10 @@
 -- snapshotted segment (e.g. arriving after the snapshot) are dropped.
 -- Event order everywhere is (event_time, event_id), as in pipeline/ground-truth/sessions.sql.
 -- Deduplication only sorts the (usually few or no) duplicated ids: a window over every event would cost
--- several times the hash aggregate that finds them.
+-- several times the hash aggregate that finds them. NOT MATERIALIZED: re-scanning `events` is cheaper than
+-- DuckDB copying the typed CTE once per reference.
 CREATE OR REPLACE TEMP TABLE stg_events AS
-WITH typed AS (
+WITH typed AS NOT MATERIALIZED (
   SELECT
     CAST(event_id AS VARCHAR) AS event_id,
     CAST(event_type AS VARCHAR) AS event_type,
@@ -20,10 +21,10 @@ WITH typed AS (
     CAST(cart_value AS DECIMAL(10, 2)) AS cart_value
   FROM events
 ),
-duplicated AS (
+duplicated AS NOT MATERIALIZED (
   SELECT event_id FROM typed GROUP BY event_id HAVING count(*) > 1
 ),
-deduped AS (
+deduped AS NOT MATERIALIZED (
   SELECT * FROM typed ANTI JOIN duplicated USING (event_id)
   UNION ALL
   (

@@ -4,6 +4,6 @@ CREATE OR REPLACE TEMP TABLE session_split AS
 SELECT
   d.session_id,
   CASE WHEN t.k IS NULL THEN 'train' ELSE 'test' END AS split
-FROM dataset AS d
+FROM stg_sessions AS d
 JOIN split_candidates AS c USING (user_id)
 LEFT JOIN split_test_users AS t ON t.k = c.k;

@@ -1,5 +1,6 @@
--- Mart: the full-session dataset, one row per session. Column order and roles are declared in
--- features/columns.ts (DATASET_COLUMNS); the build checks that this SELECT matches them.
+-- Mart: the full-session dataset, one row per session, stored in file order (split, start_time, session_id)
+-- so writing a split is a filtered scan, not a sort. Column order and roles are declared in
+-- features/columns.ts (DATASET_COLUMNS); the build checks that this SELECT matches them (plus `split`).
 CREATE OR REPLACE TEMP TABLE dataset AS
 SELECT
   -- ids and time
@@ -56,7 +57,11 @@ SELECT
   -- labels
   s.is_converted,
   s.purchase_value,
-  s.abandoned
+  s.abandoned,
+  -- not written: each split goes to its own file
+  x.split
 FROM stg_sessions AS s
 JOIN session_features AS f USING (session_id)
-JOIN user_history AS h USING (session_id);
+JOIN user_history AS h USING (session_id)
+JOIN session_split AS x USING (session_id)
+ORDER BY x.split, s.start_time, s.session_id;

@@ -1,6 +1,7 @@
 -- Mart: the prediction-point dataset, one row per session that adds to the cart at least once, with
 -- features up to and including the first add_to_cart (120_prediction_point), start-of-session features,
--- the point-in-time history as of the session's start, and the same labels as the full dataset.
+-- the point-in-time history as of the session's start, and the same labels and split as the full dataset;
+-- stored in file order (split, start_time, session_id).
 CREATE OR REPLACE TEMP TABLE dataset_prediction_point AS
 SELECT
   s.session_id,
@@ -38,8 +39,12 @@ SELECT
   s.abandonment_reason,
   s.is_converted,
   s.purchase_value,
-  s.abandoned
+  s.abandoned,
+  -- not written: each split goes to its own file
+  x.split
 FROM prediction_point AS p
 JOIN stg_sessions AS s USING (session_id)
 JOIN session_features AS f USING (session_id)
-JOIN user_history AS h USING (session_id);
+JOIN user_history AS h USING (session_id)
+JOIN session_split AS x USING (session_id)
+ORDER BY x.split, s.start_time, s.session_id;

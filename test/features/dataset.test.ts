@@ -163,6 +163,23 @@ describe("buildDataset on a simulated run", () => {
     }
   });
 
+  it("gives the same bytes when the connection does not preserve insertion order (sorts instead)", async () => {
+    const out = join(tmp.dir, "unordered");
+    await db.con.run("SET preserve_insertion_order = false");
+    try {
+      await buildDataset(db.con, {
+        name: "sim-seed3",
+        config: CONFIG,
+        command: "cartstream dataset --seed 7",
+        outDir: out,
+        seed: 7,
+      });
+    } finally {
+      await db.con.run("RESET preserve_insertion_order");
+    }
+    for (const f of a.manifest.files) expect(sha256(join(out, f.path)), f.path).toBe(f.sha256);
+  });
+
   it("the manifest's sha256 of every file matches the file", () => {
     const m = readManifest(dirA);
     expect(m.files.map((f) => f.path).sort()).toEqual(
