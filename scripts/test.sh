@@ -17,7 +17,11 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 started_kafka=0
-if ! bash scripts/kafka/kafka.sh status >/dev/null 2>&1; then
+if bash scripts/kafka/kafka.sh status >/dev/null 2>&1; then
+  echo "[test] using the running Kafka broker of this checkout"
+elif [ -z "${KAFKA_BROKERS:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then
+  echo "[test] a broker already listens on 127.0.0.1:9092 (another checkout or docker compose); using it"
+else
   bash scripts/infra.sh up
   started_kafka=1
 fi
