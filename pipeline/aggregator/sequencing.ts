@@ -27,11 +27,6 @@ export interface SequenceViolation {
   rules: SequenceRule[];
 }
 
-/**
- * Walks the events once. The cart is a multiset of product quantities: add_to_cart adds `quantity`
- * (default 1), remove_from_cart subtracts it but never below 0, purchase empties the cart.
- * `onViolation` (optional) receives each violating event; the return value is the number of violating events.
- */
 const RULE_BITS: readonly SequenceRule[] = [
   SEQUENCE_RULES.sessionStartFirst,
   SEQUENCE_RULES.addAfterView,
@@ -47,87 +42,102 @@ const D = 8;
 const E = 16;
 const F = 32;
 
-function walk(
-  events: readonly ClickEvent[],
-  onViolation?: (index: number, event: ClickEvent, rules: SequenceRule[]) => void,
-): number {
-  let violations = 0;
-  // Allocated lazily: most segments never view a product or touch the cart.
-  let viewed: Set<string | undefined> | null = null;
-  let cart: Map<string | undefined, number> | null = null;
-  let cartTotal = 0;
-  let checkoutSincePurchase = false;
-  let ended = false;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
+/** The rules broken, from the bit mask SequenceChecker.step() returns. */
+export function rulesOf(bits: number): SequenceRule[] {
+  return RULE_BITS.filter((_, k) => (bits & (1 << k)) !== 0);
+}
+
+/**
+ * Checks the rules incrementally: feed a segment's events in (event_time, event_id) order to step().
+ * The cart is a multiset of product quantities: add_to_cart adds `quantity` (default 1), remove_from_cart
+ * subtracts it but never below 0, purchase empties the cart. The sessionizer keeps one checker per segment
+ * while events arrive in order, so a drain never rescans them.
+ */
+export class SequenceChecker {
+  /** Events that broke at least one rule so far. */
+  violations = 0;
+  private position = 0;
+  // Allocated lazily: many segments never view a product or touch the cart.
+  private viewed: Set<string | undefined> | null = null;
+  private cart: Map<string | undefined, number> | null = null;
+  private cartTotal = 0;
+  private checkoutSincePurchase = false;
+  private ended = false;
+
+  /** Applies the next event; returns the bit mask of the rules it breaks (0 when none). */
+  step(e: ClickEvent): number {
     const type = e.event_type;
     let bits = 0;
-    if (i === 0 ? type !== "session_start" : type === "session_start") bits |= A;
-    if (ended) bits |= F;
+    if (this.position++ === 0 ? type !== "session_start" : type === "session_start") bits |= A;
+    if (this.ended) bits |= F;
     switch (type) {
       case "product_view":
-        viewed ??= new Set();
-        viewed.add(e.product_id);
+        this.viewed ??= new Set();
+        this.viewed.add(e.product_id);
         break;
       case "add_to_cart": {
-        if (viewed === null || !viewed.has(e.product_id)) bits |= B;
+        if (this.viewed === null || !this.viewed.has(e.product_id)) bits |= B;
         const q = e.quantity ?? 1;
-        cart ??= new Map();
-        cart.set(e.product_id, (cart.get(e.product_id) ?? 0) + q);
-        cartTotal += q;
+        this.cart ??= new Map();
+        this.cart.set(e.product_id, (this.cart.get(e.product_id) ?? 0) + q);
+        this.cartTotal += q;
         break;
       }
       case "remove_from_cart": {
-        const have = cart === null ? 0 : (cart.get(e.product_id) ?? 0);
+        const have = this.cart === null ? 0 : (this.cart.get(e.product_id) ?? 0);
         if (have <= 0) {
           bits |= C;
         } else {
           const left = Math.max(0, have - (e.quantity ?? 1));
-          cart!.set(e.product_id, left);
-          cartTotal -= have - left;
+          this.cart!.set(e.product_id, left);
+          this.cartTotal -= have - left;
         }
         break;
       }
       case "checkout_initiated":
-        if (cartTotal <= 0) bits |= D;
-        checkoutSincePurchase = true;
+        if (this.cartTotal <= 0) bits |= D;
+        this.checkoutSincePurchase = true;
         break;
       case "purchase":
-        if (!checkoutSincePurchase) bits |= E;
-        checkoutSincePurchase = false;
-        cart?.clear();
-        cartTotal = 0;
+        if (!this.checkoutSincePurchase) bits |= E;
+        this.checkoutSincePurchase = false;
+        this.cart?.clear();
+        this.cartTotal = 0;
         break;
       case "session_end":
-        ended = true;
+        this.ended = true;
         break;
       default:
         break;
     }
-    if (bits !== 0) {
-      violations++;
-      if (onViolation) {
-        onViolation(
-          i,
-          e,
-          RULE_BITS.filter((_, k) => (bits & (1 << k)) !== 0),
-        );
-      }
-    }
+    if (bits !== 0) this.violations++;
+    return bits;
   }
-  return violations;
+
+  /** Distinct product_id values (defined ones) seen on product_view events so far. */
+  distinctViewedProducts(): number {
+    const viewed = this.viewed;
+    if (viewed === null) return 0;
+    return viewed.has(undefined) ? viewed.size - 1 : viewed.size;
+  }
 }
 
 /** Number of events in the (sorted) segment that break at least one sequencing rule. */
 export function countSequenceViolations(events: readonly ClickEvent[]): number {
-  return walk(events);
+  const checker = new SequenceChecker();
+  for (let i = 0; i < events.length; i++) checker.step(events[i]!);
+  return checker.violations;
 }
 
 /** Every violating event with the rules it breaks, for diagnostics and tests. */
 export function findSequenceViolations(events: readonly ClickEvent[]): SequenceViolation[] {
   const out: SequenceViolation[] = [];
-  walk(events, (index, e, rules) => {
-    out.push({ index, event_id: e.event_id, event_type: e.event_type, rules });
-  });
+  const checker = new SequenceChecker();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const bits = checker.step(e);
+    if (bits !== 0)
+      out.push({ index: i, event_id: e.event_id, event_type: e.event_type, rules: rulesOf(bits) });
+  }
   return out;
 }

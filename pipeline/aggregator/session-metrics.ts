@@ -2,7 +2,7 @@
 // The DuckDB ground truth (pipeline/ground-truth/sessions.sql) implements the same definitions; keep both in step.
 import type { ClickEvent } from "../events/index.ts";
 import { type SessionRow, segmentKey } from "../model/index.ts";
-import { countSequenceViolations } from "./sequencing.ts";
+import { SequenceChecker } from "./sequencing.ts";
 
 export interface SegmentInfo {
   base_session_id: string;
@@ -85,104 +85,123 @@ export function avgTimePerPageCentis(durationMs: number, views: number): number 
   return views === 0 ? 0 : Math.floor((2 * durationMs + 10 * views) / (20 * views));
 }
 
-/** Computes one segment's row. `events` must be non-empty and sorted by (event_time, event_id). */
-export function computeSessionRow(events: readonly ClickEvent[], info: SegmentInfo): SessionRow {
-  const first = events[0]!;
-  const last = events[events.length - 1]!;
-  let device: string | undefined;
-  let browser: string | undefined;
-  let persona: string | undefined;
-  let intended: string | undefined;
-  let pageViews = 0;
-  let productsViewed = 0;
-  let searches = 0;
-  let cartAdditions = 0;
-  let cartRemovals = 0;
-  let checkouts = 0;
-  let purchases = 0;
-  let purchaseCents = 0;
-  let cartValue: number | undefined;
-  let abandonment: string | undefined;
-  let endTime: string | undefined;
-  let viewedProducts: Set<string> | null = null;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    if (device === undefined) device = e.device_type;
-    if (browser === undefined) browser = e.browser;
-    if (persona === undefined) persona = e.persona;
-    if (intended === undefined) intended = e.intended_outcome;
-    if (e.cart_value !== undefined) cartValue = e.cart_value;
-    if (e.abandonment_reason !== undefined) abandonment = e.abandonment_reason;
+/**
+ * A segment's metrics, updated one event at a time in (event_time, event_id) order. The sessionizer keeps
+ * one per segment while events arrive in order (appends), so a drain builds a row without rescanning the
+ * events; an out-of-order insert drops it and the next drain rebuilds it from the sorted events.
+ */
+export class SessionAccumulator {
+  count = 0;
+  private first: ClickEvent | null = null;
+  private last: ClickEvent | null = null;
+  private device: string | undefined;
+  private browser: string | undefined;
+  private persona: string | undefined;
+  private intended: string | undefined;
+  private pageViews = 0;
+  private productsViewed = 0;
+  private searches = 0;
+  private cartAdditions = 0;
+  private cartRemovals = 0;
+  private checkouts = 0;
+  private purchases = 0;
+  private purchaseCents = 0;
+  private cartValue: number | undefined;
+  private abandonment: string | undefined;
+  private endTime: string | undefined;
+  private readonly sequence = new SequenceChecker();
+
+  add(e: ClickEvent): void {
+    if (this.first === null) this.first = e;
+    this.last = e;
+    this.count++;
+    if (this.device === undefined) this.device = e.device_type;
+    if (this.browser === undefined) this.browser = e.browser;
+    if (this.persona === undefined) this.persona = e.persona;
+    if (this.intended === undefined) this.intended = e.intended_outcome;
+    if (e.cart_value !== undefined) this.cartValue = e.cart_value;
+    if (e.abandonment_reason !== undefined) this.abandonment = e.abandonment_reason;
     switch (e.event_type) {
       case "page_view":
-        pageViews++;
+        this.pageViews++;
         break;
       case "product_view":
-        productsViewed++;
-        if (e.product_id !== undefined) {
-          viewedProducts ??= new Set();
-          viewedProducts.add(e.product_id);
-        }
+        this.productsViewed++;
         break;
       case "search":
-        searches++;
+        this.searches++;
         break;
       case "add_to_cart":
-        cartAdditions++;
+        this.cartAdditions++;
         break;
       case "remove_from_cart":
-        cartRemovals++;
+        this.cartRemovals++;
         break;
       case "checkout_initiated":
-        checkouts++;
+        this.checkouts++;
         break;
       case "purchase":
-        purchases++;
-        if (e.order_value !== undefined) purchaseCents += toCents(e.order_value);
+        this.purchases++;
+        if (e.order_value !== undefined) this.purchaseCents += toCents(e.order_value);
         break;
       case "session_end":
-        endTime = e.event_time;
+        this.endTime = e.event_time;
         break;
       default:
         break;
     }
+    this.sequence.step(e);
   }
-  const startMs = parseEventTime(first.event_time);
-  const lastMs = parseEventTime(last.event_time);
-  const durationMs = lastMs - startMs;
-  const views = pageViews + productsViewed;
-  const lastActivity = rowTime(last.event_time);
-  const ended = endTime !== undefined;
-  return {
-    session_id: segmentKey(info.base_session_id, info.segment),
-    user_id: first.user_id,
-    start_time: rowTime(first.event_time),
-    end_time: ended ? rowTime(endTime!) : info.closed ? lastActivity : null,
-    last_activity: lastActivity,
-    device_type: device ?? "",
-    browser: browser ?? "",
-    page_views: pageViews,
-    products_viewed: productsViewed,
-    unique_products_viewed: viewedProducts === null ? 0 : viewedProducts.size,
-    searches,
-    cart_additions: cartAdditions,
-    cart_removals: cartRemovals,
-    cart_value: cartValue === undefined ? 0 : toCents(cartValue) / 100,
-    is_converted: purchases > 0,
-    purchase_value: purchaseCents / 100,
-    session_duration_seconds: Math.floor(durationMs / 1000),
-    avg_time_per_page: avgTimePerPageCentis(durationMs, views) / 100,
-    bounce: views === 1 && searches + cartAdditions + cartRemovals + checkouts + purchases === 0,
-    base_session_id: info.base_session_id,
-    segment: info.segment,
-    event_count: events.length,
-    checkouts,
-    purchases,
-    ended_by: ended ? "session_end" : info.closed ? "timeout" : null,
-    persona: persona ?? null,
-    intended_outcome: intended ?? null,
-    abandonment_reason: abandonment ?? null,
-    sequence_violations: countSequenceViolations(events),
-    kafka_partition: info.kafka_partition,
-  };
+
+  /** The row of the events added so far (at least one). */
+  toRow(info: SegmentInfo): SessionRow {
+    const first = this.first!;
+    const last = this.last!;
+    const startMs = parseEventTime(first.event_time);
+    const durationMs = parseEventTime(last.event_time) - startMs;
+    const views = this.pageViews + this.productsViewed;
+    const lastActivity = rowTime(last.event_time);
+    const ended = this.endTime !== undefined;
+    return {
+      session_id: segmentKey(info.base_session_id, info.segment),
+      user_id: first.user_id,
+      start_time: rowTime(first.event_time),
+      end_time: ended ? rowTime(this.endTime!) : info.closed ? lastActivity : null,
+      last_activity: lastActivity,
+      device_type: this.device ?? "",
+      browser: this.browser ?? "",
+      page_views: this.pageViews,
+      products_viewed: this.productsViewed,
+      unique_products_viewed: this.sequence.distinctViewedProducts(),
+      searches: this.searches,
+      cart_additions: this.cartAdditions,
+      cart_removals: this.cartRemovals,
+      cart_value: this.cartValue === undefined ? 0 : toCents(this.cartValue) / 100,
+      is_converted: this.purchases > 0,
+      purchase_value: this.purchaseCents / 100,
+      session_duration_seconds: Math.floor(durationMs / 1000),
+      avg_time_per_page: avgTimePerPageCentis(durationMs, views) / 100,
+      bounce:
+        views === 1 &&
+        this.searches + this.cartAdditions + this.cartRemovals + this.checkouts + this.purchases === 0,
+      base_session_id: info.base_session_id,
+      segment: info.segment,
+      event_count: this.count,
+      checkouts: this.checkouts,
+      purchases: this.purchases,
+      ended_by: ended ? "session_end" : info.closed ? "timeout" : null,
+      persona: this.persona ?? null,
+      intended_outcome: this.intended ?? null,
+      abandonment_reason: this.abandonment ?? null,
+      sequence_violations: this.sequence.violations,
+      kafka_partition: info.kafka_partition,
+    };
+  }
+}
+
+/** Computes one segment's row. `events` must be non-empty and sorted by (event_time, event_id). */
+export function computeSessionRow(events: readonly ClickEvent[], info: SegmentInfo): SessionRow {
+  const acc = new SessionAccumulator();
+  for (let i = 0; i < events.length; i++) acc.add(events[i]!);
+  return acc.toRow(info);
 }

@@ -9,7 +9,7 @@ import type { ClickEvent } from "../events/index.ts";
 import { type SessionRow, segmentKey } from "../model/index.ts";
 import { resolveSessionizerOptions, type SessionizerOptions } from "./options.ts";
 import { findSequenceViolations } from "./sequencing.ts";
-import { computeSessionRow, parseEventTime } from "./session-metrics.ts";
+import { parseEventTime, type SegmentInfo, SessionAccumulator } from "./session-metrics.ts";
 
 export const ADD_RESULTS = {
   accepted: "accepted",
@@ -107,6 +107,11 @@ class Segment {
   /** times[0] and times[times.length - 1], kept in fields: read for every event, one load instead of three. */
   start: number;
   last: number;
+  /**
+   * Metrics of the events, kept up to date while events are appended in order (the usual case); null after
+   * an out-of-order change, rebuilt from the sorted events by the next row().
+   */
+  acc: SessionAccumulator | null = null;
 
   constructor(events: ClickEvent[], times: number[]) {
     this.events = events;
@@ -125,6 +130,7 @@ class Segment {
       times.push(t);
       events.push(e);
       this.last = t;
+      if (this.acc !== null) this.acc.add(e);
       return true;
     }
     let lo = 0;
@@ -140,7 +146,27 @@ class Segment {
     events.splice(lo, 0, e);
     if (lo === 0) this.start = t;
     if (lo === n) this.last = t;
+    this.acc = null;
     return true;
+  }
+
+  /** Appends an event known to sort after every event of the segment. */
+  append(e: ClickEvent, t: number): void {
+    this.times.push(t);
+    this.events.push(e);
+    this.last = t;
+    if (this.acc !== null) this.acc.add(e);
+  }
+
+  row(info: SegmentInfo): SessionRow {
+    let acc = this.acc;
+    if (acc === null) {
+      acc = new SessionAccumulator();
+      const events = this.events;
+      for (let i = 0; i < events.length; i++) acc.add(events[i]!);
+      this.acc = acc;
+    }
+    return acc.toRow(info);
   }
 }
 
@@ -398,6 +424,7 @@ export class Sessionizer {
         prev.events.push(s.events[j]!);
       }
       prev.last = s.last;
+      prev.acc = null;
       prev.rowDirty = true;
       prev.stateDirty = true;
       if (s.emittedKey !== null) base.orphanRowKeys = append(base.orphanRowKeys, s.emittedKey);
@@ -410,15 +437,14 @@ export class Sessionizer {
         segs[j]!.stateDirty = true;
       }
     } else if (joinPrev) {
-      prev.times.push(t);
-      prev.events.push(e);
-      prev.last = t;
+      prev.append(e, t);
       prev.rowDirty = true;
       prev.stateDirty = true;
     } else if (joinNext) {
       s.times.unshift(t);
       s.events.unshift(e);
       s.start = t;
+      s.acc = null;
       s.rowDirty = true;
       s.stateDirty = true;
     } else {
@@ -512,7 +538,7 @@ export class Sessionizer {
       const key = segmentKey(base.id, number);
       const isClosing = i < closing;
       if (isClosing || seg.rowDirty || seg.emittedKey !== key) {
-        const row = computeSessionRow(seg.events, {
+        const row = seg.row({
           base_session_id: base.id,
           segment: number,
           closed: isClosing,
