@@ -1,6 +1,5 @@
 // Consumer-group runner against the real broker. The "app store" is a Map of next offsets per partition,
 // standing in for the offsets the aggregator keeps in PostgreSQL.
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CartstreamError, ERROR_CODES } from "../../../pipeline/errors/index.ts";
@@ -11,14 +10,7 @@ import {
   produceDeadLetters,
   runGroupConsumer,
 } from "../../../pipeline/transport/index.ts";
-
-function ensureKafka(): void {
-  try {
-    execFileSync("bash", ["scripts/kafka/kafka.sh", "status"], { stdio: "pipe" });
-  } catch {
-    execFileSync("bash", ["scripts/kafka/kafka.sh", "up"], { stdio: "pipe", timeout: 170_000 });
-  }
-}
+import { ensureKafka } from "../../helpers/kafka.ts";
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,4 @@
 // Against the real broker (scripts/kafka/kafka.sh). Each test has its own topic, deleted in afterAll.
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CartstreamError, ConfigError, ERROR_CODES } from "../../../pipeline/errors/index.ts";
@@ -11,15 +10,9 @@ import {
   resolveKafkaOptions,
 } from "../../../pipeline/transport/index.ts";
 import type { ConsumedMessage } from "../../../pipeline/transport/types.ts";
+import { ensureKafka } from "../../helpers/kafka.ts";
 
 /** Starts the dev broker unless it runs (idempotent); CI stops it. */
-function ensureKafka(): void {
-  try {
-    execFileSync("bash", ["scripts/kafka/kafka.sh", "status"], { stdio: "pipe" });
-  } catch {
-    execFileSync("bash", ["scripts/kafka/kafka.sh", "up"], { stdio: "pipe", timeout: 170_000 });
-  }
-}
 
 async function readAll(
   t: KafkaTransport,
