@@ -1,4 +1,4 @@
-// Seeded random source (sfc32, seeded through splitmix32). Replaces Math.random everywhere:
+// Seeded random source (sfc32, seeded through splitmix32). Stands in for the global random source everywhere:
 // the same seed gives the same stream on every machine.
 
 export interface Rng {
