@@ -11,6 +11,7 @@ import {
 } from "../../pipeline/events/index.ts";
 import { EVENT_COLUMNS } from "../../pipeline/files/index.ts";
 import { quoteIdent } from "../../pipeline/files/sql-quote.ts";
+import { SESSION_COLUMN_KINDS } from "../../pipeline/store/index.ts";
 import type { DatasetInput } from "../dataset.ts";
 import { fmtInt } from "../format.ts";
 import { count, num, queryOne, sqlFile, strings } from "../sql.ts";
@@ -50,39 +51,10 @@ function matches(rule: TypeRule, actual: string): boolean {
   }
 }
 
-/** sessions.parquet column types (pipeline/model/session-row.ts: timestamps TIMESTAMP, money DECIMAL(10,2)). */
-export const SESSION_COLUMN_TYPES: Record<string, TypeRule> = {
-  session_id: "varchar",
-  user_id: "varchar",
-  start_time: "timestamp",
-  end_time: "timestamp",
-  last_activity: "timestamp",
-  device_type: "varchar",
-  browser: "varchar",
-  page_views: "integer",
-  products_viewed: "integer",
-  unique_products_viewed: "integer",
-  searches: "integer",
-  cart_additions: "integer",
-  cart_removals: "integer",
-  cart_value: "decimal(10,2)",
-  is_converted: "boolean",
-  purchase_value: "decimal(10,2)",
-  session_duration_seconds: "integer",
-  avg_time_per_page: "decimal(10,2)",
-  bounce: "boolean",
-  base_session_id: "varchar",
-  segment: "integer",
-  event_count: "integer",
-  checkouts: "integer",
-  purchases: "integer",
-  ended_by: "varchar",
-  persona: "varchar",
-  intended_outcome: "varchar",
-  abandonment_reason: "varchar",
-  sequence_violations: "integer",
-  kafka_partition: "integer",
-};
+/** sessions.parquet column types, from the store's one declaration of the session columns. */
+export const SESSION_COLUMN_TYPES: Record<string, TypeRule> = Object.fromEntries(
+  Object.entries(SESSION_COLUMN_KINDS).map(([c, kind]) => [c, kind === "decimal" ? "decimal(10,2)" : kind]),
+);
 
 /** events.parquet column types, from pipeline/files/event-columns.ts. */
 export const EVENT_COLUMN_TYPES: Record<string, TypeRule> = Object.fromEntries(
