@@ -1,6 +1,6 @@
 // Dataset builder options: a typed interface, one strict schema, defaults in one place.
 import { z } from "zod";
-import { ConfigError } from "../pipeline/errors/index.ts";
+import { DEFAULT_SESSION_TIMEOUT_MS, definedValues, parseOptions } from "../pipeline/config/index.ts";
 
 export const SPLIT_METHODS = ["user", "time"] as const;
 export type SplitMethod = (typeof SPLIT_METHODS)[number];
@@ -47,7 +47,7 @@ export type ResolvedBuildOptions = Required<Omit<BuildDatasetOptions, "config" |
 export const DEFAULT_BUILD_OPTIONS = {
   testFraction: 0.2,
   split: "user",
-  timeoutMs: 60_000,
+  timeoutMs: DEFAULT_SESSION_TIMEOUT_MS,
   keepIntermediate: false,
 } as const satisfies Partial<BuildDatasetOptions>;
 
@@ -85,19 +85,12 @@ const ALLOWED: Record<string, string> = {
   onProgress: "a function",
 };
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") {
-    return `${issue.keys.join(", ")}: unknown option (allowed: ${Object.keys(ALLOWED).join(", ")})`;
-  }
-  const key = String(issue.path[0] ?? "");
-  const path = issue.path.length ? issue.path.join(".") : "(options)";
-  return `${path}: ${issue.message}${ALLOWED[key] ? ` (expected ${ALLOWED[key]})` : ""}`;
-}
-
 /** Defaults <- given options, validated. Throws ConfigError naming every bad option. */
 export function resolveBuildOptions(options: BuildDatasetOptions): ResolvedBuildOptions {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const res = buildDatasetOptionsSchema.safeParse({ ...DEFAULT_BUILD_OPTIONS, ...defined });
-  if (!res.success) throw new ConfigError("dataset options", res.error.issues.map(describeIssue));
-  return res.data as ResolvedBuildOptions;
+  return parseOptions(
+    buildDatasetOptionsSchema,
+    { ...DEFAULT_BUILD_OPTIONS, ...definedValues(options) },
+    "dataset options",
+    { noun: "option", root: "(options)", expected: ALLOWED },
+  ) as ResolvedBuildOptions;
 }

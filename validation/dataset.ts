@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { z } from "zod";
+import { DEFAULT_SESSION_TIMEOUT_S, formatIssues } from "../pipeline/config/index.ts";
 import { ERROR_CODES } from "../pipeline/errors/index.ts";
 import { DEVICE_TYPES } from "../pipeline/events/index.ts";
 import { EVENT_COLUMNS } from "../pipeline/files/index.ts";
@@ -17,9 +18,6 @@ export const DATASET_FILES = {
   events: "events.parquet",
   manifest: "manifest.json",
 } as const;
-
-/** The sessionizer's default inactivity timeout (SPEC section 3), used when the manifest has no config. */
-export const DEFAULT_SESSION_TIMEOUT_S = 60;
 
 /** manifest.json as far as validation reads it; the dataset builder owns the rest. */
 const manifestSchema = z
@@ -67,7 +65,7 @@ function readManifest(path: string): Manifest | null {
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(manifest)"}: ${i.message}`);
+    const issues = formatIssues(parsed.error, { root: "(manifest)" }, manifestSchema);
     throw new ValidationRunError(
       ERROR_CODES.BAD_INPUT,
       `manifest ${path} is not valid: ${issues.join("; ")}; expected an object with seed (integer), config (object) and rows`,

@@ -1,5 +1,6 @@
 // Options of validateDataset and the strict schema of benchmark profile files (validation/profiles/*.json).
 import { z } from "zod";
+import type { IssueFormat } from "../pipeline/config/index.ts";
 import { EVENT_TYPES } from "../pipeline/events/index.ts";
 import type { GroundTruthComparer } from "./checks/ground-truth.ts";
 import { METRIC_NAMES } from "./metric-definitions.ts";
@@ -147,19 +148,11 @@ export type Profile = z.infer<typeof profileSchema>;
 export type RangeCheck = Profile["checks"][number];
 export type ParsedProfile = Profile & { path: string };
 
-/** One line per zod issue, naming the key path and what is allowed. */
-export function describeProfileIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.join(".") : "(profile)";
-  if (issue.code === "unrecognized_keys") {
-    const where = issue.path.length ? issue.path.join(".") : "the top level";
-    return `${issue.keys.map((k) => (issue.path.length ? `${where}.${k}` : k)).join(", ")}: unknown key (not allowed at ${where})`;
-  }
-  if (issue.code === "invalid_value" && "values" in issue) {
-    const values = issue.values as unknown[];
-    if (issue.path[issue.path.length - 1] === "metric") {
-      return `${path}: unknown metric; known metrics: ${values.join(", ")}`;
-    }
-    return `${path}: not an allowed value; allowed: ${values.map((v) => JSON.stringify(v)).join(", ")}`;
-  }
-  return `${path}: ${issue.message}`;
-}
+/** Profile issues in the shared format; an unknown metric lists the known ones. */
+export const PROFILE_ISSUE_FORMAT: IssueFormat = {
+  root: "(profile)",
+  describe: (issue, path) =>
+    issue.code === "invalid_value" && "values" in issue && issue.path.at(-1) === "metric"
+      ? `${path}: unknown metric; known metrics: ${(issue.values as unknown[]).join(", ")}`
+      : undefined,
+};

@@ -2,9 +2,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseOptions } from "../pipeline/config/index.ts";
 import { ConfigError, ERROR_CODES } from "../pipeline/errors/index.ts";
 import { ValidationRunError } from "./errors.ts";
-import { describeProfileIssue, type ParsedProfile, profileSchema } from "./options.ts";
+import { type ParsedProfile, PROFILE_ISSUE_FORMAT, profileSchema } from "./options.ts";
 
 export const PROFILES_DIR = fileURLToPath(new URL("./profiles/", import.meta.url));
 
@@ -59,7 +60,5 @@ export function loadProfile(nameOrPath = "phase1"): ParsedProfile {
   } catch (err) {
     throw new ConfigError(path, [`(profile): not valid JSON: ${(err as Error).message}`]);
   }
-  const parsed = profileSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(path, parsed.error.issues.map(describeProfileIssue));
-  return { ...parsed.data, path };
+  return { ...parseOptions(profileSchema, raw, path, PROFILE_ISSUE_FORMAT), path };
 }

@@ -1,3 +1,4 @@
+import { formatIssues } from "../config/index.ts";
 import type { ClickEvent } from "./schema.ts";
 import { eventSchema } from "./schema.ts";
 
@@ -16,6 +17,6 @@ export function parseEvent(raw: unknown): ParseResult {
   }
   const res = eventSchema.safeParse(value);
   if (res.success) return { ok: true, event: res.data };
-  const reason = res.error.issues.map((i) => `${i.path.join(".") || "(event)"}: ${i.message}`).join("; ");
+  const reason = formatIssues(res.error, { root: "(event)" }, eventSchema).join("; ");
   return { ok: false, reason: `schema: ${reason}` };
 }

@@ -1,6 +1,7 @@
 // Options of the Redis live store: a typed interface, a strict runtime schema (unknown keys rejected, every
 // issue reported with its path) and the defaults in one place.
 import { z } from "zod";
+import { DEFAULT_SESSION_TIMEOUT_S, parseOptions } from "../config/index.ts";
 import { ConfigError } from "../errors/index.ts";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -49,7 +50,7 @@ export const redisLiveOptionsSchema = z
 
 export const REDIS_LIVE_DEFAULTS = {
   keyPrefix: "cs:",
-  sessionTimeoutSeconds: 60,
+  sessionTimeoutSeconds: DEFAULT_SESSION_TIMEOUT_S,
   connectTimeoutMs: 2_000,
 } as const satisfies Required<
   Pick<RedisLiveOptions, "keyPrefix" | "sessionTimeoutSeconds" | "connectTimeoutMs">
@@ -68,14 +69,7 @@ export function resolveRedisLiveOptions(
   input: RedisLiveOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedRedisLiveOptions {
-  const parsed = redisLiveOptionsSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(
-      "Redis live store options",
-      parsed.error.issues.map((i) => `${i.path.length === 0 ? "(root)" : i.path.join(".")}: ${i.message}`),
-    );
-  }
-  const o = parsed.data;
+  const o = parseOptions(redisLiveOptionsSchema, input, "Redis live store options");
   const url = o.url ?? (env.REDIS_URL || DEFAULT_REDIS_URL);
   if (!/^rediss?:\/\//.test(url)) {
     throw new ConfigError("environment", [

@@ -3,7 +3,7 @@
 // benchmark tables, which must not wait for an async registry read.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { z } from "zod";
-import { ConfigError } from "../errors/index.ts";
+import { parseOptions } from "../config/index.ts";
 import { LatencyReservoir, type LatencySnapshot } from "./reservoir.ts";
 
 /** Header the producer stamps with its wall clock in ms (the transport's PRODUCED_AT_HEADER). */
@@ -109,14 +109,10 @@ export class PipelineMetrics {
   readonly #lag = new Map<number, number>();
 
   constructor(options: PipelineMetricsOptions = {}) {
-    const parsed = pipelineMetricsOptionsSchema.safeParse(options ?? {});
-    if (!parsed.success) {
-      throw new ConfigError(
-        "metrics options",
-        parsed.error.issues.map((i) => `${i.path.length === 0 ? "(root)" : i.path.join(".")}: ${i.message}`),
-      );
-    }
-    const o = { ...PIPELINE_METRICS_DEFAULTS, ...parsed.data };
+    const o = {
+      ...PIPELINE_METRICS_DEFAULTS,
+      ...parseOptions(pipelineMetricsOptionsSchema, options, "metrics options"),
+    };
     const p = o.prefix;
     this.registry = new Registry();
     const registers = [this.registry];

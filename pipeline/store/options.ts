@@ -1,7 +1,6 @@
 // Options of the store's adapters and sink: typed interfaces, strict runtime schemas (unknown keys are
 // rejected, every issue reported with its path), defaults in one place.
 import { z } from "zod";
-import { ConfigError } from "../errors/index.ts";
 
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -79,16 +78,3 @@ export const sinkOptionsSchema = z
   .strict();
 
 export const SINK_DEFAULTS = { chunkSize: 5_000 } as const satisfies Required<SinkOptions>;
-
-/** Validates options against a strict schema; a ConfigError lists every issue with its path. */
-export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, source: string): z.infer<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  throw new ConfigError(
-    source,
-    result.error.issues.map((issue) => {
-      const path = issue.path.length === 0 ? "(root)" : issue.path.join(".");
-      return `${path}: ${issue.message}`;
-    }),
-  );
-}

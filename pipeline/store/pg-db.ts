@@ -1,6 +1,7 @@
 // PostgreSQL server adapter: a node-postgres Pool. Every connection starts with TimeZone=UTC and the
 // target schema as search_path (startup options, so no connection ever runs without them).
 import pg from "pg";
+import { parseOptions } from "../config/index.ts";
 import { serviceUnavailable } from "../errors/index.ts";
 import {
   checkSchemaName,
@@ -12,13 +13,7 @@ import {
   storeError,
   TYPE_OIDS,
 } from "./db.ts";
-import {
-  DEFAULT_DATABASE_URL,
-  PG_DB_DEFAULTS,
-  type PgDbOptions,
-  parseOptions,
-  pgDbOptionsSchema,
-} from "./options.ts";
+import { DEFAULT_DATABASE_URL, PG_DB_DEFAULTS, type PgDbOptions, pgDbOptionsSchema } from "./options.ts";
 
 const START_HINT =
   "Start PostgreSQL (on this machine: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), " +

@@ -3,6 +3,7 @@
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, types } from "@electric-sql/pglite";
+import { parseOptions } from "../config/index.ts";
 import { serviceUnavailable } from "../errors/index.ts";
 import {
   checkSchemaName,
@@ -13,7 +14,7 @@ import {
   sessionSettingsSql,
   storeError,
 } from "./db.ts";
-import { PGLITE_DB_DEFAULTS, type PgliteDbOptions, parseOptions, pgliteDbOptionsSchema } from "./options.ts";
+import { PGLITE_DB_DEFAULTS, type PgliteDbOptions, pgliteDbOptionsSchema } from "./options.ts";
 
 const IN_MEMORY = "memory://";
 

@@ -1,11 +1,12 @@
 // SessionSink: commits one consumer's output (session rows, open-session state, dead letters) and its
 // partitions' offsets in ONE transaction, fenced on the stored offsets. A consumer that lost its
 // partitions (its expectedOffset is stale) gets a FencedError and changes nothing.
+import { parseOptions } from "../config/index.ts";
 import { CartstreamError, ERROR_CODES, FencedError } from "../errors/index.ts";
 import type { SessionRow } from "../model/index.ts";
 import { SESSION_COLUMN_LIST, UPSERT_SESSIONS_SQL } from "./columns.ts";
 import { arrayLiteral, type Db, toNumber } from "./db.ts";
-import { parseOptions, SINK_DEFAULTS, type SinkOptions, sinkOptionsSchema } from "./options.ts";
+import { SINK_DEFAULTS, type SinkOptions, sinkOptionsSchema } from "./options.ts";
 import type { CommitBatch, CommitResult, PartitionCommit } from "./types.ts";
 
 /** next_offset of a row created for a first commit; never visible after a committed transaction. */

@@ -152,7 +152,7 @@ describe("PGlite store specifics", () => {
 
   it("rejects unknown options with the key path", async () => {
     await expect(openPgliteDb({ dataDir: "memory://", durable: true } as never)).rejects.toThrow(
-      /PGlite store options:\n {2}- \(root\): Unrecognized key: "durable"/,
+      /PGlite store options:\n {2}- durable: unknown key \(not allowed at the top level\); allowed: dataDir, name, schema, relaxedDurability/,
     );
   });
 });

@@ -92,6 +92,8 @@ describe("PostgreSQL store specifics", () => {
 
   it("rejects unknown options and bad schema names with the key path", async () => {
     await expect(openPgDb({ url: URL, schema: "Bad-Name" })).rejects.toThrow(/schema: lower-case letters/);
-    await expect(openPgDb({ url: URL, poolsize: 3 } as never)).rejects.toThrow(/Unrecognized key.*poolsize/);
+    await expect(openPgDb({ url: URL, poolsize: 3 } as never)).rejects.toThrow(
+      /poolsize: unknown key \(not allowed at the top level\); allowed: url, schema, poolSize/,
+    );
   });
 });
