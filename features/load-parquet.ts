@@ -2,8 +2,8 @@
 // or a snapshot's), for tests and notebooks. The snapshot step is the production way to fill them.
 import { existsSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { quoteString } from "../pipeline/duckdb/index.ts";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
-import { quoteString } from "../pipeline/files/sql-quote.ts";
 
 export interface LoadedTables {
   sessions: number;

@@ -2,8 +2,8 @@
 // in file-name order; values go in as named parameters ($seed, $test_fraction, $timeout_ms), and a step
 // receives only the parameters its text uses (DuckDB rejects unused ones).
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { readSqlFile } from "../pipeline/duckdb/index.ts";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
 import type { SplitMethod } from "./options.ts";
 
@@ -62,7 +62,7 @@ function stripComments(sql: string): string {
 export function loadStep(file: string): SqlStep {
   const hit = cache.get(file);
   if (hit) return hit;
-  const text = readFileSync(new URL(`./sql/${file}`, import.meta.url), "utf8");
+  const text = readSqlFile(new URL(`./sql/${file}`, import.meta.url));
   const params = [...new Set([...stripComments(text).matchAll(/\$([a-z_][a-z0-9_]*)/g)].map((m) => m[1]!))];
   const step = { file, text, sha256: createHash("sha256").update(text).digest("hex"), params };
   cache.set(file, step);
@@ -77,8 +77,12 @@ export async function runStep(
 ): Promise<void> {
   const bound: Record<string, DuckDBValue> = {};
   for (const p of step.params) {
-    if (!(p in values))
-      throw new Error(`features/sql/${step.file} uses $${p}, which the builder does not bind`);
+    if (!(p in values)) {
+      throw new CartstreamError(
+        ERROR_CODES.BAD_INPUT,
+        `features/sql/${step.file} uses $${p}, which the builder does not bind; bind it in runStep's values or remove it from the step`,
+      );
+    }
     bound[p] = values[p]!;
   }
   try {

@@ -3,8 +3,8 @@
 // as text and cast once to the session table's types; the raw events come from the archive's Parquet.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import pg from "pg";
+import { quoteIdent, quoteString } from "../pipeline/duckdb/index.ts";
 import { CartstreamError, ERROR_CODES, serviceUnavailable } from "../pipeline/errors/index.ts";
-import { quoteIdent, quoteString } from "../pipeline/files/index.ts";
 import { SESSION_COLUMNS } from "../pipeline/model/index.ts";
 import { SESSION_COLUMN_KINDS } from "../pipeline/store/index.ts";
 

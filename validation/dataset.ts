@@ -6,10 +6,10 @@ import { join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { z } from "zod";
 import { DEFAULT_SESSION_TIMEOUT_S, formatIssues } from "../pipeline/config/index.ts";
+import { describeRelation, quoteIdent, quoteString } from "../pipeline/duckdb/index.ts";
 import { ERROR_CODES } from "../pipeline/errors/index.ts";
 import { DEVICE_TYPES } from "../pipeline/events/index.ts";
 import { EVENT_COLUMNS } from "../pipeline/files/index.ts";
-import { quoteIdent, quoteString } from "../pipeline/files/sql-quote.ts";
 import { COMPARED_COLUMNS } from "../pipeline/model/index.ts";
 import { ValidationRunError } from "./errors.ts";
 
@@ -90,11 +90,6 @@ function configuredDeviceShares(config: Record<string, unknown> | undefined): Re
   return shares;
 }
 
-async function describe(con: DuckDBConnection, table: string): Promise<Map<string, string>> {
-  const reader = await con.runAndReadAll(`DESCRIBE ${quoteIdent(table)}`);
-  return new Map(reader.getRowObjectsJS().map((r) => [String(r.column_name), String(r.column_type)]));
-}
-
 async function loadTable(con: DuckDBConnection, table: string, path: string): Promise<void> {
   try {
     await con.run(`CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM read_parquet(${quoteString(path)})`);
@@ -149,8 +144,8 @@ export async function openDataset(dir: string): Promise<OpenDataset> {
     await con.run("SET TimeZone = 'UTC'");
     await loadTable(con, "sessions", sessionsPath);
     await loadTable(con, "events", eventsPath);
-    const sessionTypes = await describe(con, "sessions");
-    const eventTypes = await describe(con, "events");
+    const sessionTypes = await describeRelation(con, "sessions");
+    const eventTypes = await describeRelation(con, "events");
     requireColumns(sessionTypes, COMPARED_COLUMNS, sessionsPath);
     requireColumns(eventTypes, Object.keys(EVENT_COLUMNS), eventsPath);
     return {

@@ -1,6 +1,6 @@
 // Computes every metric of metric-definitions.ts with DuckDB over tables `sessions` and `events`.
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { quoteIdent } from "../pipeline/files/sql-quote.ts";
+import { quoteIdent } from "../pipeline/duckdb/index.ts";
 import { METRICS, type RatioMetric } from "./metric-definitions.ts";
 import { num, queryOne, sqlFile } from "./sql.ts";
 import { type ClusterSums, ratioEstimate } from "./stats.ts";

@@ -1,40 +1,11 @@
-// Loads the validator's SQL files (validation/sql/*.sql) and reads DuckDB results as plain numbers.
-import { readFileSync } from "node:fs";
-import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+// The validator's SQL files (validation/sql/*.sql) and DuckDB results read as plain numbers.
+import { readSqlStatement } from "../pipeline/duckdb/index.ts";
 
-const cache = new Map<string, string>();
+export { queryOne, queryRows, type Row } from "../pipeline/duckdb/index.ts";
 
-/** The text of validation/sql/<name>.sql. */
+/** The text of validation/sql/<name>.sql, without its trailing `;`. */
 export function sqlFile(name: string): string {
-  let text = cache.get(name);
-  if (text === undefined) {
-    text = readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), "utf8")
-      .trim()
-      .replace(/;\s*$/, "");
-    cache.set(name, text);
-  }
-  return text;
-}
-
-export type Row = Record<string, unknown>;
-
-/** Runs a query and returns its rows as JS objects (BIGINT as bigint, DECIMAL as number, TIMESTAMP as Date). */
-export async function queryRows(
-  con: DuckDBConnection,
-  sql: string,
-  params?: Record<string, DuckDBValue>,
-): Promise<Row[]> {
-  const reader = await con.runAndReadAll(sql, params);
-  return reader.getRowObjectsJS() as Row[];
-}
-
-export async function queryOne(
-  con: DuckDBConnection,
-  sql: string,
-  params?: Record<string, DuckDBValue>,
-): Promise<Row> {
-  const rows = await queryRows(con, sql, params);
-  return rows[0] ?? {};
+  return readSqlStatement(new URL(`./sql/${name}.sql`, import.meta.url));
 }
 
 /** A SQL result value as a number (null stays null). */

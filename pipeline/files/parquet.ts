@@ -1,7 +1,7 @@
 // Parquet through DuckDB: NDJSON events -> typed, ZSTD-compressed Parquet.
 import { DuckDBInstance } from "@duckdb/node-api";
+import { quoteString } from "../duckdb/index.ts";
 import { readJsonColumnsArg } from "./event-columns.ts";
-import { quoteString } from "./sql-quote.ts";
 
 /** Converts NDJSON event files (glob allowed) to one Parquet file, deduplicated by event_id, in event order. */
 export async function eventsNdjsonToParquet(

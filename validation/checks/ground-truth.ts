@@ -2,7 +2,7 @@
 // project's batch SQL (pipeline/ground-truth) must equal sessions.parquet row for row (SPEC section 4).
 // The comparison sits behind GroundTruthComparer so another implementation can be plugged in.
 import { DuckDBInstance } from "@duckdb/node-api";
-import { quoteIdent, quoteString } from "../../pipeline/files/sql-quote.ts";
+import { quoteIdent, quoteString } from "../../pipeline/duckdb/index.ts";
 import {
   type ComparableRow,
   compareSessions,

@@ -2,6 +2,7 @@
 // types) and turned into SQL here; value rules and the events-vs-sessions reconciliation live in sql/*.sql.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { listValue } from "@duckdb/node-api";
+import { quoteIdent } from "../../pipeline/duckdb/index.ts";
 import {
   ABANDONMENT_REASONS,
   DEVICE_TYPES,
@@ -10,7 +11,6 @@ import {
   PERSONAS,
 } from "../../pipeline/events/index.ts";
 import { EVENT_COLUMNS } from "../../pipeline/files/index.ts";
-import { quoteIdent } from "../../pipeline/files/sql-quote.ts";
 import { SESSION_COLUMN_KINDS } from "../../pipeline/store/index.ts";
 import type { DatasetInput } from "../dataset.ts";
 import { fmtInt } from "../format.ts";
