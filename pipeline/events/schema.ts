@@ -1,43 +1,31 @@
 // The event schema, defined once. Everything else (types, validation, the exported JSON Schema file)
-// derives from the zod objects here.
+// derives from the zod objects here; the closed vocabularies and which event types need which fields come
+// from the data model (pipeline/model).
 import { z } from "zod";
+import {
+  ABANDONMENT_REASONS,
+  DEVICE_TYPES,
+  EVENT_TYPES,
+  type EventColumn,
+  INTENDED_OUTCOMES,
+  PERSONAS,
+  REQUIRED_BY_EVENT_TYPE,
+} from "../model/index.ts";
 
 export const SCHEMA_VERSION = 1 as const;
 
-export const EVENT_TYPES = [
-  "session_start",
-  "page_view",
-  "product_view",
-  "search",
-  "add_to_cart",
-  "remove_from_cart",
-  "checkout_initiated",
-  "purchase",
-  "session_end",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export const DEVICE_TYPES = ["mobile", "desktop", "tablet"] as const;
-export type DeviceType = (typeof DEVICE_TYPES)[number];
-
-export const PERSONAS = ["window_shopper", "intent_buyer", "cart_abandoner"] as const;
-export type Persona = (typeof PERSONAS)[number];
-
-export const ABANDONMENT_REASONS = [
-  "high_price",
-  "unexpected_shipping_costs",
-  "comparison_shopping",
-  "found_better_deal",
-  "just_browsing",
-  "payment_concerns",
-  "slow_checkout_process",
-  "needed_more_time_to_decide",
-] as const;
-export type AbandonmentReason = (typeof ABANDONMENT_REASONS)[number];
-
-/** The simulator's plan for a session: labelled ground truth, never a feature by default. */
-export const INTENDED_OUTCOMES = ["purchase", "abandon", "browse"] as const;
-export type IntendedOutcome = (typeof INTENDED_OUTCOMES)[number];
+export {
+  ABANDONMENT_REASONS,
+  type AbandonmentReason,
+  DEVICE_TYPES,
+  type DeviceType,
+  EVENT_TYPES,
+  type EventType,
+  INTENDED_OUTCOMES,
+  type IntendedOutcome,
+  PERSONAS,
+  type Persona,
+} from "../model/index.ts";
 
 const isoUtcMillis = z
   .string()
@@ -72,42 +60,21 @@ export const eventSchema = z
   })
   .strict()
   .superRefine((e, ctx) => {
-    const need = (field: keyof typeof e) => {
+    for (const field of REQUIRED_BY_EVENT_TYPE[e.event_type] ?? []) {
       if (e[field] === undefined) {
         ctx.addIssue({ code: "custom", path: [field], message: `required on ${e.event_type} events` });
       }
-    };
-    switch (e.event_type) {
-      case "product_view":
-        need("product_id");
-        need("category");
-        need("price");
-        break;
-      case "add_to_cart":
-      case "remove_from_cart":
-        need("product_id");
-        need("category");
-        need("price");
-        need("quantity");
-        need("cart_value");
-        break;
-      case "checkout_initiated":
-        need("cart_value");
-        break;
-      case "purchase":
-        need("cart_value");
-        need("order_id");
-        need("order_value");
-        break;
-      case "search":
-        need("search_query");
-        break;
-      default:
-        break;
     }
   });
 
 export type ClickEvent = z.infer<typeof eventSchema>;
+
+// The schema and the column catalogue (pipeline/model/event-columns.ts) name the same fields.
+const _sameFields: [never, never] = [] as unknown as [
+  Exclude<keyof ClickEvent, EventColumn>,
+  Exclude<EventColumn, keyof ClickEvent>,
+];
+void _sameFields;
 
 /** JSON Schema (draft 2020-12) of one event, written to event.schema.json by `cartstream schema`. */
 export function eventJsonSchema(): Record<string, unknown> {

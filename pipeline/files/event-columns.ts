@@ -1,35 +1,17 @@
-// The typed column layout of events in Parquet and in DuckDB, defined once (from the event schema).
-import { EVENT_TYPES } from "../events/index.ts";
+// The typed column layout of events in Parquet and in DuckDB: name -> DuckDB type, in event-schema order,
+// from the event column catalogue (pipeline/model/event-columns.ts).
+import { EVENT_COLUMN_DEFS, EVENT_COLUMN_NAMES, type EventColumn } from "../model/index.ts";
 
-export const EVENT_COLUMNS = {
-  event_id: "VARCHAR",
-  event_type: "VARCHAR",
-  event_time: "TIMESTAMP_MS",
-  user_id: "VARCHAR",
-  session_id: "VARCHAR",
-  device_type: "VARCHAR",
-  browser: "VARCHAR",
-  schema_version: "INTEGER",
-  product_id: "VARCHAR",
-  category: "VARCHAR",
-  price: "DECIMAL(10,2)",
-  quantity: "INTEGER",
-  cart_value: "DECIMAL(10,2)",
-  search_query: "VARCHAR",
-  order_id: "VARCHAR",
-  order_value: "DECIMAL(10,2)",
-  abandonment_reason: "VARCHAR",
-  persona: "VARCHAR",
-  intended_outcome: "VARCHAR",
-} as const;
+export type { EventColumn } from "../model/index.ts";
 
-export type EventColumn = keyof typeof EVENT_COLUMNS;
+export const EVENT_COLUMNS: Readonly<Record<EventColumn, string>> = Object.fromEntries(
+  EVENT_COLUMN_NAMES.map((c) => [c, EVENT_COLUMN_DEFS[c].duckdb]),
+) as Record<EventColumn, string>;
 
-/** `columns={...}` argument for DuckDB's read_json over NDJSON events. */
+/** `columns={...}` argument for DuckDB's read_json over NDJSON events (times read as TIMESTAMP). */
 export function readJsonColumnsArg(): string {
-  return `{${Object.entries(EVENT_COLUMNS)
-    .map(([k, t]) => `${k}: '${t === "TIMESTAMP_MS" ? "TIMESTAMP" : t}'`)
-    .join(", ")}}`;
+  return `{${EVENT_COLUMN_NAMES.map((c) => {
+    const def = EVENT_COLUMN_DEFS[c];
+    return `${c}: '${def.kind === "timestamp" ? "TIMESTAMP" : def.duckdb}'`;
+  }).join(", ")}}`;
 }
-
-export const EVENT_TYPE_LIST = EVENT_TYPES;

@@ -1,18 +1,17 @@
 // Public face of the batch ground truth (DuckDB SQL over the raw events).
 export {
   type ComparableRow,
-  type ComparedColumn,
-  type ComparedRow,
   type CompareOptions,
   compareSessions,
-  EVENT_TABLE_COLUMNS,
-  type EventSource,
+  type RowDifference,
+  type SessionComparison,
+} from "./compare.ts";
+export type { ComparedColumn, ComparedRow } from "./compared-row.ts";
+export { EVENT_TABLE_COLUMNS, type EventSource, loadEvents } from "./events-table.ts";
+export {
   type GroundTruthOptions,
   type GroundTruthRow,
   groundTruthSessions,
-  loadEvents,
-  type RowDifference,
   runSessionsSql,
-  type SessionComparison,
   sessionsSqlText,
 } from "./ground-truth.ts";

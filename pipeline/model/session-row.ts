@@ -1,5 +1,7 @@
 // One row of `user_sessions`: the sessionizer's output, the store's input and the ground truth's shape.
 // Column order = table order: the phase-1 reference columns first, cartstream's extra columns after them.
+// Types, meanings and the column order live in the catalogue (session-columns.ts).
+import type { EndedBy } from "./vocabulary.ts";
 
 export interface SessionRow {
   // --- phase-1 reference columns (names and SQL types exactly as in the reference report) ---
@@ -29,51 +31,13 @@ export interface SessionRow {
   event_count: number;
   checkouts: number;
   purchases: number;
-  ended_by: "session_end" | "timeout" | null; // null while open
+  ended_by: EndedBy | null; // null while open
   persona: string | null; // latent ground truth (metadata, not a feature)
   intended_outcome: string | null; // latent ground truth
   abandonment_reason: string | null; // last abandonment_reason seen in the segment
   sequence_violations: number; // events in this segment that break a sequencing rule
   kafka_partition: number; // partition the session's events arrived on
 }
-
-/** Columns compared against the ground truth (everything but wall-clock and transport columns). */
-export const COMPARED_COLUMNS = [
-  "session_id",
-  "user_id",
-  "start_time",
-  "end_time",
-  "last_activity",
-  "device_type",
-  "browser",
-  "page_views",
-  "products_viewed",
-  "unique_products_viewed",
-  "searches",
-  "cart_additions",
-  "cart_removals",
-  "cart_value",
-  "is_converted",
-  "purchase_value",
-  "session_duration_seconds",
-  "avg_time_per_page",
-  "bounce",
-  "base_session_id",
-  "segment",
-  "event_count",
-  "checkouts",
-  "purchases",
-  "ended_by",
-  "persona",
-  "intended_outcome",
-  "abandonment_reason",
-  "sequence_violations",
-] as const satisfies readonly (keyof SessionRow)[];
-
-export const SESSION_COLUMNS = [
-  ...COMPARED_COLUMNS,
-  "kafka_partition",
-] as const satisfies readonly (keyof SessionRow)[];
 
 /** Segment n of a base session id -> the row's session_id. */
 export function segmentKey(baseSessionId: string, segment: number): string {

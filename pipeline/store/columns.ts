@@ -1,43 +1,7 @@
-// The SQL type of every SessionRow column, in table order. The sink's upsert and the reader's select
-// are generated from this list (names are constants, quoted anyway); `satisfies` makes a new model
-// column a compile error here until it has a type and a migration.
-import { SESSION_COLUMNS, type SessionRow } from "../model/index.ts";
+// The sink's upsert and the reader's select, generated from the session column catalogue
+// (pipeline/model/session-columns.ts): one array parameter per column, typed by the column's kind.
+import { type ColumnKind, SESSION_COLUMN_DEFS, SESSION_COLUMNS, type SessionColumn } from "../model/index.ts";
 import { quoteIdent } from "./db.ts";
-
-export type ColumnKind = "varchar" | "timestamp" | "integer" | "decimal" | "boolean";
-
-export const SESSION_COLUMN_KINDS = {
-  session_id: "varchar",
-  user_id: "varchar",
-  start_time: "timestamp",
-  end_time: "timestamp",
-  last_activity: "timestamp",
-  device_type: "varchar",
-  browser: "varchar",
-  page_views: "integer",
-  products_viewed: "integer",
-  unique_products_viewed: "integer",
-  searches: "integer",
-  cart_additions: "integer",
-  cart_removals: "integer",
-  cart_value: "decimal",
-  is_converted: "boolean",
-  purchase_value: "decimal",
-  session_duration_seconds: "integer",
-  avg_time_per_page: "decimal",
-  bounce: "boolean",
-  base_session_id: "varchar",
-  segment: "integer",
-  event_count: "integer",
-  checkouts: "integer",
-  purchases: "integer",
-  ended_by: "varchar",
-  persona: "varchar",
-  intended_outcome: "varchar",
-  abandonment_reason: "varchar",
-  sequence_violations: "integer",
-  kafka_partition: "integer",
-} as const satisfies Record<keyof SessionRow, ColumnKind>;
 
 /** Array type each column's values are sent as (one parameter per column). */
 const ARRAY_TYPE = {
@@ -56,7 +20,12 @@ function readExpression(column: string, kind: ColumnKind): string {
   return c;
 }
 
-const columns = SESSION_COLUMNS.map((name) => ({ name, kind: SESSION_COLUMN_KINDS[name] as ColumnKind }));
+/** Every column with its kind, in table order. */
+export const SESSION_COLUMN_LIST: readonly { name: SessionColumn; kind: ColumnKind }[] = SESSION_COLUMNS.map(
+  (name) => ({ name, kind: SESSION_COLUMN_DEFS[name].kind }),
+);
+
+const columns = SESSION_COLUMN_LIST;
 
 /** INSERT ... SELECT * FROM unnest($1::varchar[], ...) ON CONFLICT (session_id) DO UPDATE SET every column. */
 export const UPSERT_SESSIONS_SQL = `INSERT INTO user_sessions (${columns.map((c) => quoteIdent(c.name)).join(", ")})
@@ -68,5 +37,3 @@ ON CONFLICT (session_id) DO UPDATE SET ${columns
 
 export const SELECT_SESSIONS_SQL = `SELECT ${columns.map((c) => readExpression(c.name, c.kind)).join(", ")}
 FROM user_sessions ORDER BY session_id COLLATE "C"`;
-
-export const SESSION_COLUMN_LIST = columns;

@@ -1,5 +1,4 @@
 // Public face of the session store: the same SQL and sink code on a PostgreSQL server and on PGlite.
-export { SESSION_COLUMN_KINDS } from "./columns.ts";
 export { checkSchemaName, type Db, type Queryable, quoteIdent, type Row } from "./db.ts";
 export {
   loadMigrations,
@@ -20,6 +19,7 @@ export { openPgDb, PgDb, redactUrl } from "./pg-db.ts";
 export { openPgliteDb, PgliteDb } from "./pglite-db.ts";
 export { type PgliteServer, type PgliteServerOptions, servePglite } from "./pglite-server.ts";
 export { SessionReader } from "./reader.ts";
+export { readSessionPages, type SessionPagesOptions } from "./session-pages.ts";
 export { SessionSink } from "./sink.ts";
 export { openStore, type Store, type StoreOptions } from "./store.ts";
 export type {

@@ -1,8 +1,7 @@
 // Sessions against the ground truth: the session rows recomputed from the dataset's own events by the
-// project's batch SQL (pipeline/ground-truth) must equal sessions.parquet row for row (SPEC section 4).
+// project's batch SQL (pipeline/ground-truth) must equal sessions.parquet row for row.
 // The comparison sits behind GroundTruthComparer so another implementation can be plugged in.
-import { DuckDBInstance } from "@duckdb/node-api";
-import { quoteIdent, quoteString } from "../../pipeline/duckdb/index.ts";
+import { queryRows, quoteIdent, quoteString, withDuckDb } from "../../pipeline/duckdb/index.ts";
 import {
   type ComparableRow,
   compareSessions,
@@ -43,20 +42,14 @@ export interface GroundTruthComparer {
 }
 
 async function readSessionRows(path: string): Promise<ComparableRow[]> {
-  const instance = await DuckDBInstance.create(":memory:");
-  try {
-    const con = await instance.connect();
-    try {
-      await con.run("SET TimeZone = 'UTC'");
-      const cols = COMPARED_COLUMNS.map(quoteIdent).join(", ");
-      const reader = await con.runAndReadAll(`SELECT ${cols} FROM read_parquet(${quoteString(path)})`);
-      return reader.getRowObjectsJS() as unknown as ComparableRow[];
-    } finally {
-      con.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
+  return withDuckDb(async (con) => {
+    await con.run("SET TimeZone = 'UTC'");
+    const cols = COMPARED_COLUMNS.map((c) => quoteIdent(c)).join(", ");
+    return (await queryRows(
+      con,
+      `SELECT ${cols} FROM read_parquet(${quoteString(path)})`,
+    )) as ComparableRow[];
+  });
 }
 
 function key(v: unknown): string {

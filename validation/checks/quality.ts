@@ -4,14 +4,12 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { listValue } from "@duckdb/node-api";
 import { quoteIdent } from "../../pipeline/duckdb/index.ts";
 import {
-  ABANDONMENT_REASONS,
-  DEVICE_TYPES,
-  EVENT_TYPES,
-  INTENDED_OUTCOMES,
-  PERSONAS,
-} from "../../pipeline/events/index.ts";
-import { EVENT_COLUMNS } from "../../pipeline/files/index.ts";
-import { SESSION_COLUMN_KINDS } from "../../pipeline/store/index.ts";
+  ALWAYS_REQUIRED_EVENT_COLUMNS,
+  type ColumnDef,
+  EVENT_COLUMN_DEFS,
+  REQUIRED_BY_EVENT_TYPE,
+  SESSION_COLUMN_DEFS,
+} from "../../pipeline/model/index.ts";
 import type { DatasetInput } from "../dataset.ts";
 import { fmtInt } from "../format.ts";
 import { count, num, queryOne, sqlFile, strings } from "../sql.ts";
@@ -21,7 +19,8 @@ import { examples, makeCheck } from "./result.ts";
 type Table = "sessions" | "events";
 
 /** Column types, by family: timestamps may be stored at any precision, integers at any width. */
-type TypeRule = "timestamp" | "integer" | "boolean" | "varchar" | "decimal(10,2)";
+/** A kind name, or the exact (lower-case) type a decimal column must keep. */
+type TypeRule = string;
 
 const INTEGER_TYPES = new Set([
   "TINYINT",
@@ -46,45 +45,38 @@ function matches(rule: TypeRule, actual: string): boolean {
       return t === "BOOLEAN";
     case "varchar":
       return t === "VARCHAR";
-    case "decimal(10,2)":
-      return t === "DECIMAL(10,2)";
+    default:
+      return t === rule.toUpperCase();
   }
 }
 
-/** sessions.parquet column types, from the store's one declaration of the session columns. */
-export const SESSION_COLUMN_TYPES: Record<string, TypeRule> = Object.fromEntries(
-  Object.entries(SESSION_COLUMN_KINDS).map(([c, kind]) => [c, kind === "decimal" ? "decimal(10,2)" : kind]),
-);
+/** The rule for a catalogue column: its kind, except decimals, which must keep their exact type. */
+function typeRule(def: ColumnDef): TypeRule {
+  return def.kind === "decimal" ? (def.duckdb.toLowerCase() as TypeRule) : def.kind;
+}
 
-/** events.parquet column types, from pipeline/files/event-columns.ts. */
-export const EVENT_COLUMN_TYPES: Record<string, TypeRule> = Object.fromEntries(
-  Object.entries(EVENT_COLUMNS).map(([c, t]) => [
-    c,
-    t === "TIMESTAMP_MS"
-      ? "timestamp"
-      : t === "INTEGER"
-        ? "integer"
-        : t === "VARCHAR"
-          ? "varchar"
-          : "decimal(10,2)",
-  ]),
-);
+function rulesOf(catalogue: Readonly<Record<string, ColumnDef>>): Record<string, TypeRule> {
+  return Object.fromEntries(Object.entries(catalogue).map(([c, def]) => [c, typeRule(def)]));
+}
+
+function valuesOf(catalogue: Readonly<Record<string, ColumnDef>>): Record<string, readonly string[]> {
+  return Object.fromEntries(
+    Object.entries(catalogue).flatMap(([c, def]) => (def.values === undefined ? [] : [[c, def.values]])),
+  );
+}
+
+/** sessions.parquet column types, from the session column catalogue. */
+export const SESSION_COLUMN_TYPES: Record<string, TypeRule> = rulesOf(SESSION_COLUMN_DEFS);
+
+/** events.parquet column types, from the event column catalogue. */
+export const EVENT_COLUMN_TYPES: Record<string, TypeRule> = rulesOf(EVENT_COLUMN_DEFS);
 
 /** Key columns that must never be NULL. persona, intended_outcome and abandonment_reason may be. */
 export const NOT_NULL: Record<Table, readonly string[]> = {
-  sessions: Object.keys(SESSION_COLUMN_TYPES).filter(
-    (c) => !["persona", "intended_outcome", "abandonment_reason", "kafka_partition"].includes(c),
-  ),
-  events: [
-    "event_id",
-    "event_type",
-    "event_time",
-    "user_id",
-    "session_id",
-    "device_type",
-    "browser",
-    "schema_version",
-  ],
+  sessions: Object.entries(SESSION_COLUMN_DEFS)
+    .filter(([, def]) => !def.nullable)
+    .map(([c]) => c),
+  events: ALWAYS_REQUIRED_EVENT_COLUMNS,
 };
 
 export const UNIQUE: readonly { table: Table; column: string }[] = [
@@ -94,30 +86,8 @@ export const UNIQUE: readonly { table: Table; column: string }[] = [
 
 /** Allowed values (NULL passes; not_null covers it where a column is required). */
 export const ACCEPTED_VALUES: Record<Table, Record<string, readonly string[]>> = {
-  sessions: {
-    device_type: DEVICE_TYPES,
-    ended_by: ["session_end", "timeout"],
-    persona: PERSONAS,
-    intended_outcome: INTENDED_OUTCOMES,
-    abandonment_reason: ABANDONMENT_REASONS,
-  },
-  events: {
-    event_type: EVENT_TYPES,
-    device_type: DEVICE_TYPES,
-    persona: PERSONAS,
-    intended_outcome: INTENDED_OUTCOMES,
-    abandonment_reason: ABANDONMENT_REASONS,
-  },
-};
-
-/** Type-specific event fields (pipeline/events/schema.ts). */
-export const REQUIRED_BY_EVENT_TYPE: Record<string, readonly string[]> = {
-  product_view: ["product_id", "category", "price"],
-  add_to_cart: ["product_id", "category", "price", "quantity", "cart_value"],
-  remove_from_cart: ["product_id", "category", "price", "quantity", "cart_value"],
-  checkout_initiated: ["cart_value"],
-  purchase: ["cart_value", "order_id", "order_value"],
-  search: ["search_query"],
+  sessions: valuesOf(SESSION_COLUMN_DEFS),
+  events: valuesOf(EVENT_COLUMN_DEFS),
 };
 
 function typeCheck(

@@ -2,7 +2,7 @@
 // PGlite (pglite.test.ts). Tests inside a file run serially on one schema, emptied before each test.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CartstreamError, ERROR_CODES, FencedError } from "../../../pipeline/errors/index.ts";
-import type { SessionRow } from "../../../pipeline/model/index.ts";
+import { SESSION_COLUMN_DEFS, SESSION_COLUMNS, type SessionRow } from "../../../pipeline/model/index.ts";
 import {
   type CommitBatch,
   type Db,
@@ -117,6 +117,26 @@ export function defineStoreSuite(target: StoreTarget): void {
            WHERE i.indrelid = 'user_sessions'::regclass AND i.indisprimary`,
         );
         expect(pk!.cols).toBe("session_id");
+      });
+
+      it("match the session column catalogue: every column in order, with its PostgreSQL type", async () => {
+        const cols = await db.query<{ name: string; type: string }>(
+          `SELECT column_name AS name, upper(format_type(a.atttypid, a.atttypmod)) AS type
+           FROM information_schema.columns c
+           JOIN pg_attribute a ON a.attrelid = 'user_sessions'::regclass AND a.attname = c.column_name
+           WHERE c.table_schema = current_schema() AND c.table_name = 'user_sessions'
+             AND c.column_name NOT IN ('created_at', 'updated_at')
+           ORDER BY c.ordinal_position`,
+        );
+        // The DDL spells types the SQL-standard way; format_type answers PostgreSQL's names.
+        const formatted = (ddl: string) =>
+          ddl
+            .replace(/^VARCHAR/, "CHARACTER VARYING")
+            .replace(/^TIMESTAMP$/, "TIMESTAMP WITHOUT TIME ZONE")
+            .replace(/^DECIMAL/, "NUMERIC");
+        expect(cols.map((c) => [c.name, c.type])).toEqual(
+          SESSION_COLUMNS.map((c) => [c, formatted(SESSION_COLUMN_DEFS[c].postgres)]),
+        );
       });
 
       it("create the pipeline tables in the target schema and nowhere else", async () => {
