@@ -19,6 +19,7 @@ export {
   type SegmentInfo,
   toCents,
 } from "./session-metrics.ts";
+export { Sessionizer } from "./sessionizer.ts";
 export {
   ADD_RESULTS,
   type AddResult,
@@ -29,5 +30,4 @@ export {
   type PartitionStateChanges,
   type SegmentState,
   type SessionChanges,
-  Sessionizer,
-} from "./sessionizer.ts";
+} from "./types.ts";

@@ -4,6 +4,8 @@ export const ERROR_CODES = {
   BAD_CONFIG: "CS_BAD_CONFIG",
   BAD_FLAG: "CS_BAD_FLAG",
   BAD_INPUT: "CS_BAD_INPUT",
+  /** Persisted state the code could not have written (corrupt, or from incompatible options). */
+  BAD_STATE: "CS_BAD_STATE",
   SERVICE_UNAVAILABLE: "CS_SERVICE_UNAVAILABLE",
   FENCED: "CS_FENCED",
   STORE: "CS_STORE",

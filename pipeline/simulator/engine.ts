@@ -1,11 +1,11 @@
 // The simulation engine: a Poisson arrival process of sessions over the run window, each session a
 // planned sequence of actions separated by think times, merged in event-time order through a heap.
 // Pure: no I/O, no wall clock; all randomness from the seed.
+import { MinHeap } from "../collections/index.ts";
 import type { ClickEvent, DeviceType, EventType, IntendedOutcome, Persona } from "../events/index.ts";
 import { DEVICE_TYPES, EVENT_TYPES, PERSONAS, SCHEMA_VERSION } from "../events/index.ts";
 import type { Catalog } from "./catalog.ts";
 import { buildCatalog } from "./catalog.ts";
-import { MinHeap } from "./heap.ts";
 import { IsoFormatter } from "./iso-time.ts";
 import type { SimulatorConfig } from "./options.ts";
 import type { Rng, WeightTable } from "./rng.ts";

@@ -330,6 +330,89 @@ describe("Sessionizer: state", () => {
   });
 });
 
+describe("Sessionizer: imported state is checked before it is trusted", () => {
+  const at = (ms: number) => Date.parse(ev("page_view", ms).event_time);
+  const good = (): PartitionState => ({
+    version: 1,
+    partition: 0,
+    maxEventTimeMs: at(2_000),
+    segments: [
+      { key: "s1", base_session_id: "s1", segment: 1, events: [ev("page_view", 0), ev("page_view", 1_000)] },
+    ],
+    closedCounts: [],
+  });
+  const importError = (state: unknown) => {
+    try {
+      new Sessionizer().importPartitionState(0, state as PartitionState);
+    } catch (err) {
+      return err as CartstreamError;
+    }
+    throw new Error("the import was accepted");
+  };
+
+  it("accepts what the core exports and continues from it", () => {
+    const sz = new Sessionizer();
+    sz.importPartitionState(0, good());
+    expect(sz.counters(0)).toMatchObject({ openSessions: 1, watermarkMs: at(2_000) - 5_000 });
+    expect(sz.closeAll().upserts.map((r) => [r.session_id, r.event_count])).toEqual([["s1", 2]]);
+  });
+
+  it.each([
+    [
+      "an event time that does not parse (it would sort as NaN)",
+      (s: PartitionState) => {
+        s.segments[0]!.events[1] = { ...s.segments[0]!.events[1]!, event_time: "2025-13-40T99:00:00.000Z" };
+      },
+      /event_time "2025-13-40T99:00:00.000Z", not a valid time/,
+    ],
+    [
+      "an event of another session",
+      (s: PartitionState) => {
+        s.segments[0]!.events[0] = { ...s.segments[0]!.events[0]!, session_id: "s2" };
+      },
+      /belongs to session "s2"/,
+    ],
+    [
+      "events after the partition's maxEventTimeMs",
+      (s: PartitionState) => {
+        s.maxEventTimeMs = at(500);
+      },
+      /has events after maxEventTimeMs \d+/,
+    ],
+    [
+      "a segment number that is not an integer",
+      (s: PartitionState) => {
+        s.segments[0]!.segment = Number.NaN;
+      },
+      /has number null, expected an integer >= 1/,
+    ],
+    [
+      "a negative closed count",
+      (s: PartitionState) => {
+        s.closedCounts.push({ base_session_id: "s9", closed: -1 });
+      },
+      /closed count .* is not \{ base_session_id, closed >= 0 \}/,
+    ],
+    [
+      "an event without an id",
+      (s: PartitionState) => {
+        s.segments[0]!.events[0] = { event_time: "2025-10-20T12:00:00.000Z" } as never;
+      },
+      /an event without a string event_id and event_time/,
+    ],
+  ])("rejects %s with CS_BAD_STATE", (_what, spoil, message) => {
+    const state = good();
+    spoil(state);
+    const err = importError(state);
+    expect(err).toBeInstanceOf(CartstreamError);
+    expect(err.code).toBe("CS_BAD_STATE");
+    expect(err.message).toMatch(message);
+    expect(err.message).toMatch(
+      /^partition 0: cannot import sessionizer state: .*; expected the output of exportPartitionState/,
+    );
+  });
+});
+
 describe("Sessionizer: sequencing violations of closed sessions", () => {
   it("reports each violating event with its rules once, when its session closes, judged in event-time order", async () => {
     const { Sessionizer } = await import("../../../pipeline/aggregator/index.ts");

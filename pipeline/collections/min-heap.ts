@@ -1,4 +1,5 @@
-// Binary min-heap ordered by (time, seq): the scheduler's queue of sessions waiting for their next event.
+// Binary min-heap ordered by (time, seq): the simulator's queue of sessions waiting for their next event and
+// the sessionizer's queue of sessions waiting to expire. seq breaks ties, so the order is deterministic.
 
 export interface Scheduled {
   time: number;
