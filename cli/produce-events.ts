@@ -1,7 +1,7 @@
 // Produces a simulation to a transport (Kafka or the in-process log): keyed by user_id, produce time in a
 // header, optional injection of bad messages for fault tests, and an end-of-stream marker per partition.
 import type { ClickEvent } from "../pipeline/events/index.ts";
-import { END_OF_STREAM } from "../pipeline/runner/index.ts";
+import { CONTROL_HEADERS, END_OF_STREAM } from "../pipeline/events/index.ts";
 import type { Simulation } from "../pipeline/simulator/index.ts";
 import { createRng, eventToNdjson, paceRealTime, virtualBatches } from "../pipeline/simulator/index.ts";
 import type { ProducedMessage, Transport } from "../pipeline/transport/index.ts";
@@ -98,7 +98,11 @@ export async function produceSimulation(opts: ProduceOptions): Promise<ProduceRe
   if (opts.endMarker) {
     const markers: ProducedMessage[] = [];
     for (let p = 0; p < opts.partitions; p++)
-      markers.push({ key: keyForPartition(p, opts.partitions), value: END_OF_STREAM });
+      markers.push({
+        key: keyForPartition(p, opts.partitions),
+        value: END_OF_STREAM,
+        headers: { ...CONTROL_HEADERS },
+      });
     await transport.produce(topic, markers);
     messages += markers.length;
   }

@@ -20,6 +20,7 @@ export {
   toCents,
 } from "./session-metrics.ts";
 export { Sessionizer } from "./sessionizer.ts";
+export { type StateRecordChanges, stateChangesToRecords, stateFromRecords } from "./state-records.ts";
 export {
   ADD_RESULTS,
   type AddResult,

@@ -1,4 +1,13 @@
 export {
+  CONTROL_HEADERS,
+  END_OF_STREAM,
+  isEndOfStream,
+  RECORD_KIND_HEADER,
+  RECORD_KINDS,
+  type RecordKind,
+  recordKind,
+} from "./records.ts";
+export {
   ABANDONMENT_REASONS,
   type AbandonmentReason,
   type ClickEvent,

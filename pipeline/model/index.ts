@@ -18,6 +18,13 @@ export {
 } from "./session-columns.ts";
 export { type SessionRow, segmentKey } from "./session-row.ts";
 export {
+  type JsonValue,
+  STATE_KINDS,
+  type StateKey,
+  type StateKind,
+  type StateRecord,
+} from "./state-record.ts";
+export {
   ABANDONMENT_REASONS,
   type AbandonmentReason,
   DEVICE_TYPES,

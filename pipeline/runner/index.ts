@@ -1,7 +1,6 @@
 // Public face of the runner: joins a transport, the sessionizer core and a store.
 export { ArchiveWriter, archiveFiles, compactArchive } from "./archive.ts";
 export {
-  END_OF_STREAM,
   type FlushResult,
   type LivePublisher,
   PartitionProcessor,

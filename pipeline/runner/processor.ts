@@ -6,17 +6,17 @@
 // be the stored one). A consumer that lost a partition fails that check, rolls back, and drops its state.
 // Messages below a partition's next offset are skipped, so redelivery by the transport cannot double count.
 import type { SessionChanges, SessionizerOptions } from "../aggregator/index.ts";
-import { Sessionizer } from "../aggregator/index.ts";
+import { Sessionizer, stateChangesToRecords, stateFromRecords } from "../aggregator/index.ts";
 import { FencedError } from "../errors/index.ts";
-import { parseEvent } from "../events/index.ts";
+import { isEndOfStream, parseEvent, RECORD_KINDS, recordKind } from "../events/index.ts";
 import type { SessionRow } from "../model/index.ts";
 import type {
   CommitBatch,
   DeadLetter,
-  JsonValue,
   SessionReader,
   SessionSink,
-  SessionStateUpsert,
+  StateKey,
+  StateRecord,
 } from "../store/index.ts";
 import type { ConsumedMessage } from "../transport/index.ts";
 import type { ArchiveWriter } from "./archive.ts";
@@ -68,28 +68,6 @@ export interface FlushResult {
   deleted: number;
   deadLetters: number;
   events: number;
-}
-
-const CLOSED_PREFIX = "#closed:";
-
-/** Control messages share the topic with events; the only one is the end-of-stream marker. */
-const CONTROL_PREFIX = '{"control"';
-export const END_OF_STREAM = '{"control":"end_of_stream"}';
-
-function isEndOfStream(value: string): boolean {
-  try {
-    return (JSON.parse(value) as { control?: unknown }).control === "end_of_stream";
-  } catch {
-    return false;
-  }
-}
-
-interface SegmentStateJson {
-  kind: "segment";
-  key: string;
-  base_session_id: string;
-  segment: number;
-  events: unknown[];
 }
 
 export class PartitionProcessor {
@@ -144,34 +122,10 @@ export class PartitionProcessor {
       this.opts.archive?.discard(p);
       const off = offsets.get(p);
       if (off !== undefined) {
-        const rows = await this.opts.reader.loadSessionState(p);
-        const segments = [];
-        const closedCounts = [];
-        for (const r of rows) {
-          if (r.session_id.startsWith(CLOSED_PREFIX)) {
-            closedCounts.push({
-              base_session_id: r.session_id.slice(CLOSED_PREFIX.length),
-              closed: Number((r.state as { closed: number }).closed),
-            });
-          } else {
-            const s = r.state as unknown as SegmentStateJson;
-            segments.push({
-              key: s.key,
-              base_session_id: s.base_session_id,
-              segment: s.segment,
-              events: s.events as never[],
-            });
-          }
-        }
+        const records = await this.opts.reader.loadSessionState(p);
         const maxEventTimeMs =
           (off.state as { maxEventTimeMs?: number | null } | null)?.maxEventTimeMs ?? null;
-        this.core.importPartitionState(p, {
-          version: 1,
-          partition: p,
-          maxEventTimeMs,
-          segments,
-          closedCounts,
-        });
+        this.core.importPartitionState(p, stateFromRecords(p, maxEventTimeMs, records));
       }
       const ended = (off?.state as { ended?: boolean } | null | undefined)?.ended === true;
       this.owned.set(p, {
@@ -209,7 +163,7 @@ export class PartitionProcessor {
       this.counters.messages++;
       this.pendingEvents++;
       o.next = m.offset + 1;
-      if (m.value.startsWith(CONTROL_PREFIX)) {
+      if (recordKind(m.headers) === RECORD_KINDS.control) {
         if (isEndOfStream(m.value)) o.ended = true;
         continue;
       }
@@ -260,35 +214,17 @@ export class PartitionProcessor {
       changes.deletes.push(...c.deletes);
       changes.violations.push(...c.violations);
     }
-    const stateUpserts: SessionStateUpsert[] = [];
-    const stateDeletes: string[] = [];
+    const stateUpserts: StateRecord[] = [];
+    const stateDeletes: StateKey[] = [];
     const deadLetters: DeadLetter[] = [];
     const producedAt: number[] = [];
     const partitions: CommitBatch["partitions"] = [];
     for (const p of parts) {
       const o = this.owned.get(p)!;
       const sc = this.core.exportStateChanges(p);
-      for (const s of sc.segments) {
-        stateUpserts.push({
-          session_id: s.key,
-          kafka_partition: p,
-          state: {
-            kind: "segment",
-            key: s.key,
-            base_session_id: s.base_session_id,
-            segment: s.segment,
-            events: s.events,
-          } as unknown as JsonValue,
-        });
-      }
-      stateDeletes.push(...sc.deletedKeys);
-      for (const c of sc.closedCounts) {
-        stateUpserts.push({
-          session_id: `${CLOSED_PREFIX}${c.base_session_id}`,
-          kafka_partition: p,
-          state: { closed: c.closed },
-        });
-      }
+      const records = stateChangesToRecords(sc);
+      stateUpserts.push(...records.upserts);
+      stateDeletes.push(...records.deletes);
       deadLetters.push(...o.dead);
       for (const v of changes.violations) {
         if (v.partition !== p) continue;

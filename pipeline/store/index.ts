@@ -30,6 +30,6 @@ export type {
   JsonValue,
   PartitionCommit,
   PartitionOffset,
-  SessionStateRow,
-  SessionStateUpsert,
+  StateKey,
+  StateRecord,
 } from "./types.ts";

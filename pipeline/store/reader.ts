@@ -1,17 +1,17 @@
 // SessionReader: what a restarting consumer loads (offsets, open-session state) and what validation
 // compares with the ground truth (sessions). Values come back driver-independent: timestamps as the ISO
 // strings that were written, DECIMAL and BIGINT as JS numbers.
-import type { SessionRow } from "../model/index.ts";
+import type { SessionRow, StateKind } from "../model/index.ts";
 import { SELECT_SESSIONS_SQL } from "./columns.ts";
 import { type Db, toNumber } from "./db.ts";
-import type { DeadLetterRow, JsonValue, PartitionOffset, SessionStateRow } from "./types.ts";
+import type { DeadLetterRow, JsonValue, PartitionOffset, StateRecord } from "./types.ts";
 
 const SELECT_OFFSETS = `SELECT kafka_partition, next_offset::text AS next_offset, watermark_ms::text AS watermark_ms,
 state::text AS state FROM stream_offsets
 WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0 ORDER BY kafka_partition`;
 
-const SELECT_STATE = `SELECT session_id, kafka_partition, state::text AS state FROM session_state
-WHERE kafka_partition = $1 ORDER BY session_id COLLATE "C"`;
+const SELECT_STATE = `SELECT kind, state_key, kafka_partition, state::text AS state FROM session_state
+WHERE kafka_partition = $1 ORDER BY kind COLLATE "C", state_key COLLATE "C"`;
 
 const COUNT_SESSIONS = "SELECT count(*)::int AS n FROM user_sessions";
 
@@ -45,11 +45,12 @@ export class SessionReader {
     );
   }
 
-  /** Open sessions' state rows of one partition, by session_id. */
-  async loadSessionState(partition: number): Promise<SessionStateRow[]> {
+  /** Open sessions' state rows of one partition, by kind and key. */
+  async loadSessionState(partition: number): Promise<StateRecord[]> {
     const rows = await this.#db.query(SELECT_STATE, [partition]);
     return rows.map((r) => ({
-      session_id: String(r["session_id"]),
+      kind: String(r["kind"]) as StateKind,
+      key: String(r["state_key"]),
       kafka_partition: toNumber(r["kafka_partition"]),
       state: parseJson(r["state"]),
     }));

@@ -3,7 +3,7 @@
 // partitions (its expectedOffset is stale) gets a FencedError and changes nothing.
 import { parseOptions } from "../config/index.ts";
 import { CartstreamError, ERROR_CODES, FencedError } from "../errors/index.ts";
-import type { SessionRow } from "../model/index.ts";
+import { type SessionRow, STATE_KINDS, type StateKey } from "../model/index.ts";
 import { SESSION_COLUMN_LIST, UPSERT_SESSIONS_SQL } from "./columns.ts";
 import { arrayLiteral, type Db, toNumber } from "./db.ts";
 import { SINK_DEFAULTS, type SinkOptions, sinkOptionsSchema } from "./options.ts";
@@ -27,12 +27,15 @@ WHERE o.consumer_group = $1 AND o.topic = $2 AND o.kafka_partition = u.kafka_par
 
 const DELETE_SESSIONS = "DELETE FROM user_sessions WHERE session_id = ANY($1::varchar[])";
 
-const UPSERT_STATE = `INSERT INTO session_state (session_id, kafka_partition, state)
-SELECT s, p, j::jsonb FROM unnest($1::varchar[], $2::int4[], $3::text[]) AS u(s, p, j)
-ON CONFLICT (session_id) DO UPDATE
+const UPSERT_STATE = `INSERT INTO session_state (kind, state_key, kafka_partition, state)
+SELECT k, s, p, j::jsonb FROM unnest($1::varchar[], $2::varchar[], $3::int4[], $4::text[]) AS u(k, s, p, j)
+ON CONFLICT (kind, state_key) DO UPDATE
 SET kafka_partition = EXCLUDED.kafka_partition, state = EXCLUDED.state, updated_at = CURRENT_TIMESTAMP`;
 
-const DELETE_STATE = "DELETE FROM session_state WHERE session_id = ANY($1::varchar[])";
+const DELETE_STATE = `DELETE FROM session_state AS t USING unnest($1::varchar[], $2::varchar[]) AS d(k, s)
+WHERE t.kind = d.k AND t.state_key = d.s`;
+
+const KINDS: readonly string[] = Object.values(STATE_KINDS);
 
 const INSERT_DEAD_LETTERS = `INSERT INTO dead_letters (consumer_group, topic, kafka_partition, kafka_offset, reason, payload)
 SELECT $1::varchar, t, p, o, r, d FROM unnest($2::varchar[], $3::int4[], $4::int8[], $5::text[], $6::text[])
@@ -59,14 +62,15 @@ export class SessionSink {
     const partitions = checkPartitions(batch);
     const upserts = lastById(batch.upserts, (r) => r.session_id);
     for (const row of upserts) checkRow(row);
-    const stateUpserts = lastById(batch.stateUpserts, (s) => s.session_id).map((s) => ({
+    for (const s of [...batch.stateUpserts, ...batch.stateDeletes]) checkStateKey(s);
+    const stateUpserts = lastById(batch.stateUpserts, (s) => `${s.kind}\u0000${s.key}`).map((s) => ({
       ...s,
-      json: toJson(s.state, `state of session ${s.session_id}`),
+      json: toJson(s.state, `${s.kind} state ${s.key}`),
     }));
     const partitionIds = partitions.map((p) => p.partition);
     for (const s of stateUpserts) {
       if (!Number.isInteger(s.kafka_partition))
-        throw badInput(`state of session ${s.session_id}: kafka_partition must be an integer`);
+        throw badInput(`${s.kind} state ${s.key}: kafka_partition must be an integer`);
     }
     for (const d of batch.deadLetters) {
       if (!Number.isInteger(d.partition) || !Number.isSafeInteger(d.offset)) {
@@ -101,13 +105,17 @@ export class SessionSink {
         await tx.query(DELETE_SESSIONS, [arrayLiteral(chunk)]);
       for (const chunk of chunks(stateUpserts, this.#chunkSize)) {
         await tx.query(UPSERT_STATE, [
-          arrayLiteral(chunk.map((s) => s.session_id)),
+          arrayLiteral(chunk.map((s) => s.kind)),
+          arrayLiteral(chunk.map((s) => s.key)),
           arrayLiteral(chunk.map((s) => s.kafka_partition)),
           arrayLiteral(chunk.map((s) => s.json)),
         ]);
       }
       for (const chunk of chunks(batch.stateDeletes, this.#chunkSize))
-        await tx.query(DELETE_STATE, [arrayLiteral(chunk)]);
+        await tx.query(DELETE_STATE, [
+          arrayLiteral(chunk.map((s) => s.kind)),
+          arrayLiteral(chunk.map((s) => s.key)),
+        ]);
       for (const chunk of chunks(batch.deadLetters, this.#chunkSize)) {
         await tx.query(INSERT_DEAD_LETTERS, [
           batch.group,
@@ -193,6 +201,14 @@ function checkRow(row: SessionRow): void {
         `session row ${row.session_id}: ${name} must be ${want} or null, got ${JSON.stringify(v)}`,
       );
     }
+  }
+}
+
+function checkStateKey(s: StateKey): void {
+  if (!KINDS.includes(s.kind) || typeof s.key !== "string" || s.key.length === 0) {
+    throw badInput(
+      `session state ${JSON.stringify({ kind: s.kind, key: s.key })}: kind must be one of ${KINDS.join(", ")} and key a non-empty string`,
+    );
   }
 }
 

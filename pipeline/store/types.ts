@@ -1,8 +1,7 @@
 // Shapes of what the sink writes and the reader returns.
-import type { SessionRow } from "../model/index.ts";
+import type { JsonValue, SessionRow, StateKey, StateRecord } from "../model/index.ts";
 
-/** JSON-serializable state, opaque to the store (stored as JSONB: key order is not preserved). */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue, StateKey, StateRecord } from "../model/index.ts";
 
 export interface PartitionCommit {
   partition: number;
@@ -13,12 +12,6 @@ export interface PartitionCommit {
   /** The partition's event-time watermark in ms since the epoch, null before any event. */
   watermarkMs: number | null;
   /** The partition's serialized sessionizer state. */
-  state: JsonValue;
-}
-
-export interface SessionStateUpsert {
-  session_id: string;
-  kafka_partition: number;
   state: JsonValue;
 }
 
@@ -38,9 +31,10 @@ export interface CommitBatch {
   upserts: readonly SessionRow[];
   /** session_ids of rows to delete (applied after the upserts). */
   deletes: readonly string[];
-  stateUpserts: readonly SessionStateUpsert[];
-  /** session_ids of state rows to delete (applied after the state upserts). */
-  stateDeletes: readonly string[];
+  /** session_state rows to insert or overwrite (by kind and key). */
+  stateUpserts: readonly StateRecord[];
+  /** session_state rows to delete (applied after the state upserts). */
+  stateDeletes: readonly StateKey[];
   deadLetters: readonly DeadLetter[];
 }
 
@@ -56,12 +50,6 @@ export interface CommitResult {
 export interface PartitionOffset {
   nextOffset: number;
   watermarkMs: number | null;
-  state: JsonValue;
-}
-
-export interface SessionStateRow {
-  session_id: string;
-  kafka_partition: number;
   state: JsonValue;
 }
 

@@ -2,8 +2,9 @@
 // store and continues. The final table must equal the ground truth (the oracle), with nothing left open.
 import { describe, expect, it } from "vitest";
 import { FencedError } from "../../../pipeline/errors/index.ts";
+import { CONTROL_HEADERS, END_OF_STREAM } from "../../../pipeline/events/index.ts";
 import { compareSessions, groundTruthSessions } from "../../../pipeline/ground-truth/index.ts";
-import { END_OF_STREAM, PartitionProcessor } from "../../../pipeline/runner/index.ts";
+import { PartitionProcessor } from "../../../pipeline/runner/index.ts";
 import { eventToNdjson, resolveSimulatorConfig, simulate } from "../../../pipeline/simulator/index.ts";
 import { openStore } from "../../../pipeline/store/index.ts";
 import type { ConsumedMessage } from "../../../pipeline/transport/index.ts";
@@ -18,7 +19,13 @@ describe("PartitionProcessor fencing", () => {
       headers: {},
       timestamp: 0,
     }));
-    messages.push({ offset: events.length, key: "x", value: END_OF_STREAM, headers: {}, timestamp: 0 });
+    messages.push({
+      offset: events.length,
+      key: "x",
+      value: END_OF_STREAM,
+      headers: { ...CONTROL_HEADERS },
+      timestamp: 0,
+    });
     const store = await openStore({ kind: "pglite", db: { dataDir: "memory://" } });
     try {
       const make = () =>

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CartstreamError, ERROR_CODES } from "../../../pipeline/errors/index.ts";
 import {
   type Db,
+  loadMigrations,
   migrateOrThrow,
   openPgliteDb,
   openStore,
@@ -68,7 +69,7 @@ describe("PGlite store specifics", () => {
       ],
       upserts: rows,
       deletes: [],
-      stateUpserts: [{ session_id: "x", kafka_partition: 0, state: [1, 2] }],
+      stateUpserts: [{ kind: "segment", key: "x", kafka_partition: 0, state: [1, 2] }],
       stateDeletes: [],
       deadLetters: [],
     });
@@ -89,7 +90,7 @@ describe("PGlite store specifics", () => {
         new Map([[0, { nextOffset: 30, watermarkMs: 5, state: { open: 1 } }]]),
       );
       expect(await reopened.reader.loadSessionState(0)).toEqual([
-        { session_id: "x", kafka_partition: 0, state: [1, 2] },
+        { kind: "segment", key: "x", kafka_partition: 0, state: [1, 2] },
       ]);
     } finally {
       await reopened.close();
@@ -154,5 +155,34 @@ describe("PGlite store specifics", () => {
     await expect(openPgliteDb({ dataDir: "memory://", durable: true } as never)).rejects.toThrow(
       /PGlite store options:\n {2}- durable: unknown key \(not allowed at the top level\); allowed: dataDir, name, schema, relaxedDurability/,
     );
+  });
+
+  it("migration 006 gives old session_state rows their kind: '#closed:' keys become closed counts", async () => {
+    const db = await openPgliteDb({ dataDir: "memory://" });
+    try {
+      const all = await loadMigrations();
+      await migrateOrThrow(
+        db,
+        all.filter((m) => m.version < 6),
+      );
+      await db.exec(`INSERT INTO session_state (session_id, kafka_partition, state) VALUES
+        ('s1~3', 0, '{"kind":"segment","key":"s1~3","base_session_id":"s1","segment":3,"events":[]}'),
+        ('#closed:s1', 0, '{"closed":2}'),
+        ('s1', 1, '{"kind":"segment","key":"s1","base_session_id":"s1","segment":1,"events":[]}')`);
+      await migrateOrThrow(db, all);
+      const reader = new SessionReader(db);
+      expect(await reader.loadSessionState(0)).toEqual([
+        { kind: "closed_count", key: "s1", kafka_partition: 0, state: { closed: 2 } },
+        {
+          kind: "segment",
+          key: "s1~3",
+          kafka_partition: 0,
+          state: { kind: "segment", key: "s1~3", base_session_id: "s1", segment: 3, events: [] },
+        },
+      ]);
+      expect((await reader.loadSessionState(1)).map((r) => [r.kind, r.key])).toEqual([["segment", "s1"]]);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -66,7 +66,7 @@ export function defineStoreSuite(target: StoreTarget): void {
       return {
         sessions: await reader.readSessions(),
         stateRows: await db.query(
-          "SELECT session_id, kafka_partition, state::text AS s FROM session_state ORDER BY 1",
+          "SELECT kind, state_key, kafka_partition, state::text AS s FROM session_state ORDER BY 1, 2",
         ),
         offsets: await db.query(
           "SELECT consumer_group, topic, kafka_partition, next_offset::text AS n, watermark_ms::text AS w, state::text AS s FROM stream_offsets ORDER BY 1, 2, 3",
@@ -334,26 +334,58 @@ export function defineStoreSuite(target: StoreTarget): void {
       });
 
       it("upsert and delete open-session state; load it per partition", async () => {
+        const seg = (key: string) => ({ kind: "segment" as const, key });
         await sink.commit(
           batch({
             partitions: [p(1, null, 10)],
             stateUpserts: [
-              { session_id: "s1", kafka_partition: 1, state: { events: 3, cart: [{ sku: "p1", q: 2 }] } },
-              { session_id: "s2", kafka_partition: 1, state: { events: 1 } },
-              { session_id: "s3", kafka_partition: 2, state: 'text "quoted" \\ ü' },
-              { session_id: "s2", kafka_partition: 1, state: { events: 2 } },
+              { ...seg("s1"), kafka_partition: 1, state: { events: 3, cart: [{ sku: "p1", q: 2 }] } },
+              { ...seg("s2"), kafka_partition: 1, state: { events: 1 } },
+              { ...seg("s3"), kafka_partition: 2, state: 'text "quoted" \\ ü' },
+              { ...seg("s2"), kafka_partition: 1, state: { events: 2 } },
             ],
           }),
         );
         expect(await reader.loadSessionState(1)).toEqual([
-          { session_id: "s1", kafka_partition: 1, state: { events: 3, cart: [{ sku: "p1", q: 2 }] } },
-          { session_id: "s2", kafka_partition: 1, state: { events: 2 } },
+          { ...seg("s1"), kafka_partition: 1, state: { events: 3, cart: [{ sku: "p1", q: 2 }] } },
+          { ...seg("s2"), kafka_partition: 1, state: { events: 2 } },
         ]);
         expect(await reader.loadSessionState(2)).toEqual([
-          { session_id: "s3", kafka_partition: 2, state: 'text "quoted" \\ ü' },
+          { ...seg("s3"), kafka_partition: 2, state: 'text "quoted" \\ ü' },
         ]);
-        await sink.commit(batch({ partitions: [p(1, 10, 12)], stateDeletes: ["s1", "nope"] }));
-        expect((await reader.loadSessionState(1)).map((s) => s.session_id)).toEqual(["s2"]);
+        await sink.commit(batch({ partitions: [p(1, 10, 12)], stateDeletes: [seg("s1"), seg("nope")] }));
+        expect((await reader.loadSessionState(1)).map((s) => s.key)).toEqual(["s2"]);
+      });
+
+      it("keep each state kind apart: the same key once per kind, deleted per kind", async () => {
+        await sink.commit(
+          batch({
+            partitions: [p(0, null, 3)],
+            stateUpserts: [
+              { kind: "segment", key: "b1", kafka_partition: 0, state: { events: [] } },
+              { kind: "closed_count", key: "b1", kafka_partition: 0, state: { closed: 2 } },
+            ],
+          }),
+        );
+        expect(await reader.loadSessionState(0)).toEqual([
+          { kind: "closed_count", key: "b1", kafka_partition: 0, state: { closed: 2 } },
+          { kind: "segment", key: "b1", kafka_partition: 0, state: { events: [] } },
+        ]);
+        await sink.commit(
+          batch({ partitions: [p(0, 3, 4)], stateDeletes: [{ kind: "segment", key: "b1" }] }),
+        );
+        expect(await reader.loadSessionState(0)).toEqual([
+          { kind: "closed_count", key: "b1", kafka_partition: 0, state: { closed: 2 } },
+        ]);
+        const before = await snapshot();
+        const bad = { kind: "closed" as never, key: "b2", kafka_partition: 0, state: 1 };
+        const err = await sink
+          .commit(batch({ partitions: [p(0, 4, 5)], stateUpserts: [bad] }))
+          .catch((e) => e);
+        expect(err).toBeInstanceOf(CartstreamError);
+        expect((err as CartstreamError).code).toBe(ERROR_CODES.BAD_INPUT);
+        expect((err as Error).message).toMatch(/kind must be one of segment, closed_count/);
+        expect(await snapshot()).toEqual(before);
       });
 
       it("write dead letters with their source position and reason", async () => {
@@ -404,7 +436,7 @@ export function defineStoreSuite(target: StoreTarget): void {
           batch({
             partitions: [p(0, null, 10), p(1, null, 4)],
             upserts: rows,
-            stateUpserts: [{ session_id: "open1", kafka_partition: 0, state: { n: 1 } }],
+            stateUpserts: [{ kind: "segment", key: "open1", kafka_partition: 0, state: { n: 1 } }],
             deadLetters: [{ topic: TOPIC, partition: 0, offset: 2, reason: "bad", payload: "x" }],
           }),
         );
@@ -415,8 +447,8 @@ export function defineStoreSuite(target: StoreTarget): void {
             partitions,
             upserts: [makeRow(0, { page_views: 777 }), makeRow(900)],
             deletes: [rows[1]!.session_id],
-            stateUpserts: [{ session_id: "open2", kafka_partition: 0, state: {} }],
-            stateDeletes: ["open1"],
+            stateUpserts: [{ kind: "segment", key: "open2", kafka_partition: 0, state: {} }],
+            stateDeletes: [{ kind: "segment", key: "open1" }],
             deadLetters: [{ topic: TOPIC, partition: 0, offset: 12, reason: "zombie", payload: "y" }],
           });
         for (const partitions of [
