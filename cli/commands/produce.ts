@@ -1,10 +1,9 @@
 // cartstream produce: simulate and send the events to Kafka.
 
 import { Simulation } from "../../pipeline/simulator/index.ts";
-import { KafkaTransport } from "../../pipeline/transport/index.ts";
+import { KafkaTransport, produceSimulation } from "../../pipeline/transport/index.ts";
 import type { CommandSpec } from "../args.ts";
 import { choiceFlag, helpText, intFlag, numberFlag, parseFlags, stringFlag } from "../args.ts";
-import { produceSimulation } from "../produce-events.ts";
 import { fmtInt, Progress } from "../progress.ts";
 import { SIM_FLAGS, simConfigFromFlags } from "../sim-config.ts";
 

@@ -10,10 +10,9 @@ import { compareSessions, groundTruthSessions } from "../../pipeline/ground-trut
 import { compactArchive } from "../../pipeline/runner/index.ts";
 import { Simulation } from "../../pipeline/simulator/index.ts";
 import { openPgDb, openStore, quoteIdent } from "../../pipeline/store/index.ts";
-import { KafkaTransport } from "../../pipeline/transport/index.ts";
+import { KafkaTransport, produceSimulation } from "../../pipeline/transport/index.ts";
 import type { CommandSpec } from "../args.ts";
 import { choiceFlag, helpText, intFlag, numberFlag, parseFlags, stringFlag } from "../args.ts";
-import { produceSimulation } from "../produce-events.ts";
 import { fmtInt, Progress } from "../progress.ts";
 import { SIM_FLAGS, simConfigFromFlags } from "../sim-config.ts";
 import { pgSchema } from "../store-flags.ts";

@@ -2,6 +2,7 @@ export {
   CONTROL_HEADERS,
   END_OF_STREAM,
   isEndOfStream,
+  PRODUCED_AT_HEADER,
   RECORD_KIND_HEADER,
   RECORD_KINDS,
   type RecordKind,

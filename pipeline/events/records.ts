@@ -12,6 +12,9 @@ export const RECORD_KINDS = {
 } as const;
 export type RecordKind = (typeof RECORD_KINDS)[keyof typeof RECORD_KINDS];
 
+/** Header the producer stamps with its wall clock (ms): event-to-commit latency is measured from it. */
+export const PRODUCED_AT_HEADER = "produced_at";
+
 /** Headers of a control record. */
 export const CONTROL_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   [RECORD_KIND_HEADER]: RECORD_KINDS.control,

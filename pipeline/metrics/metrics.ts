@@ -4,10 +4,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { z } from "zod";
 import { parseOptions } from "../config/index.ts";
+import { PRODUCED_AT_HEADER } from "../events/index.ts";
 import { LatencyReservoir, type LatencySnapshot } from "./reservoir.ts";
 
-/** Header the producer stamps with its wall clock in ms (the transport's PRODUCED_AT_HEADER). */
-export const PRODUCED_AT_HEADER = "produced_at";
+export { PRODUCED_AT_HEADER } from "../events/index.ts";
 
 /** Buckets of cartstream_event_to_commit_latency_seconds: 1 ms to 10 s, 1-2-5 steps. */
 export const LATENCY_BUCKETS_SECONDS = [

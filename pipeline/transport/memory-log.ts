@@ -1,8 +1,8 @@
 // In-process partitioned log: the embedded stand-in for Kafka. One array per partition, messages kept as
-// strings, keyed messages partitioned exactly like Kafka's default partitioner.
+// strings, each appended to the partition it names or to its key's (exactly like Kafka's default partitioner).
 import { CartstreamError, ERROR_CODES } from "../errors/index.ts";
-import { partitionForKey } from "./partitioner.ts";
 import type { ConsumedMessage, ConsumeResult, MessagePosition, ProducedMessage, Transport } from "./types.ts";
+import { badInput, checkNewTopic, checkRead, targetPartition, topicExists } from "./validate.ts";
 
 interface StoredMessage {
   key: string;
@@ -27,17 +27,10 @@ export class MemoryLog implements Transport {
 
   async createTopic(topic: string, partitions: number): Promise<void> {
     this.#checkOpen();
-    if (topic.length === 0) throw badInput("topic name must not be empty");
-    if (!Number.isInteger(partitions) || partitions < 1) {
-      throw badInput(`topic ${topic}: partitions must be a positive integer, got ${partitions}`);
-    }
+    checkNewTopic(topic, partitions);
     const existing = this.#topics.get(topic);
     if (existing !== undefined) {
-      if (existing.length !== partitions) {
-        throw badInput(
-          `topic ${topic} already exists with ${existing.length} partitions, asked for ${partitions}; use a new topic name`,
-        );
-      }
+      if (existing.length !== partitions) throw topicExists(topic, existing.length, partitions);
       return;
     }
     this.#topics.set(
@@ -54,7 +47,7 @@ export class MemoryLog implements Transport {
     const log = this.#log(topic);
     const positions: MessagePosition[] = [];
     for (const m of messages) {
-      const partition = partitionForKey(m.key, log.length);
+      const partition = targetPartition(topic, m, log.length);
       const queue = log[partition]!;
       positions.push({ partition, offset: queue.length });
       queue.push({
@@ -73,15 +66,9 @@ export class MemoryLog implements Transport {
     fromOffset: number,
     maxMessages: number,
   ): Promise<ConsumeResult> {
-    const queue = this.#partition(topic, partition);
-    if (!Number.isSafeInteger(fromOffset) || fromOffset < 0) {
-      throw badInput(
-        `topic ${topic} partition ${partition}: fromOffset must be an integer >= 0, got ${fromOffset}`,
-      );
-    }
-    if (!Number.isInteger(maxMessages) || maxMessages < 1) {
-      throw badInput(`maxMessages must be a positive integer, got ${maxMessages}`);
-    }
+    const log = this.#log(topic);
+    checkRead(topic, partition, log.length, fromOffset, maxMessages);
+    const queue = log[partition]!;
     const end = Math.min(queue.length, fromOffset + maxMessages);
     const messages: ConsumedMessage[] = [];
     for (let offset = fromOffset; offset < end; offset++) {
@@ -121,17 +108,4 @@ export class MemoryLog implements Transport {
     }
     return log;
   }
-
-  #partition(topic: string, partition: number): StoredMessage[] {
-    const log = this.#log(topic);
-    const queue = Number.isInteger(partition) ? log[partition] : undefined;
-    if (queue === undefined) {
-      throw badInput(`topic ${topic} has partitions 0..${log.length - 1}, got partition ${partition}`);
-    }
-    return queue;
-  }
-}
-
-function badInput(message: string): CartstreamError {
-  return new CartstreamError(ERROR_CODES.BAD_INPUT, message);
 }

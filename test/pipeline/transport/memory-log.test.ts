@@ -72,4 +72,24 @@ describe("MemoryLog", () => {
     expect(err).toBeInstanceOf(CartstreamError);
     expect((err as CartstreamError).message).toMatch(/after close/);
   });
+
+  it("appends a message that names its partition there, whatever its key; refuses a partition out of range", async () => {
+    const log = new MemoryLog({ now: () => 7 });
+    await log.createTopic("t", 3);
+    const key = "user_1";
+    const other = (partitionForKey(key, 3) + 1) % 3;
+    expect(
+      await log.produce("t", [
+        { key, value: "a" },
+        { key, value: "b", partition: other },
+      ]),
+    ).toEqual([
+      { partition: partitionForKey(key, 3), offset: 0 },
+      { partition: other, offset: 0 },
+    ]);
+    expect((await log.consume("t", other, 0, 10)).messages.map((m) => m.value)).toEqual(["b"]);
+    await expect(log.produce("t", [{ key, value: "c", partition: 3 }])).rejects.toThrow(
+      /topic t has partitions 0\.\.2, got partition 3/,
+    );
+  });
 });

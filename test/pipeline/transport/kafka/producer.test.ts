@@ -1,16 +1,16 @@
 // Against the real broker (scripts/kafka/kafka.sh). Each test has its own topic, deleted in afterAll.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CartstreamError, ConfigError, ERROR_CODES } from "../../../pipeline/errors/index.ts";
+import { CartstreamError, ConfigError, ERROR_CODES } from "../../../../pipeline/errors/index.ts";
+import { PRODUCED_AT_HEADER } from "../../../../pipeline/events/index.ts";
 import {
   cartstreamPartitioner,
   KafkaTransport,
-  PRODUCED_AT_HEADER,
   partitionForKey,
   resolveKafkaOptions,
-} from "../../../pipeline/transport/index.ts";
-import type { ConsumedMessage } from "../../../pipeline/transport/types.ts";
-import { ensureKafka } from "../../helpers/kafka.ts";
+} from "../../../../pipeline/transport/index.ts";
+import type { ConsumedMessage } from "../../../../pipeline/transport/types.ts";
+import { ensureKafka } from "../../../helpers/kafka.ts";
 
 /** Starts the dev broker unless it runs (idempotent); CI stops it. */
 
@@ -162,6 +162,26 @@ describe("KafkaTransport (real broker)", () => {
     const err = await transport.partitionCount(missing).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CartstreamError);
     expect((err as CartstreamError).code).toBe(ERROR_CODES.NOT_FOUND);
+  });
+
+  it("appends a message that names its partition there, whatever its key, and refuses one out of range", async () => {
+    const topic = newTopic();
+    await transport.createTopic(topic, 3);
+    const key = "user_7";
+    const own = partitionForKey(key, 3);
+    const other = (own + 1) % 3;
+    const positions = await transport.produce(topic, [
+      { key, value: "by-key" },
+      { key, value: "named", partition: other },
+    ]);
+    expect(positions).toEqual([
+      { partition: own, offset: 0 },
+      { partition: other, offset: 0 },
+    ]);
+    expect((await readAll(transport, topic, other)).map((m) => [m.key, m.value])).toEqual([[key, "named"]]);
+    await expect(transport.produce(topic, [{ key, value: "x", partition: 3 }])).rejects.toThrow(
+      /topic .* has partitions 0\.\.2, got partition 3/,
+    );
   });
 
   it("fails fast with a clear, retriable error when no broker listens", async () => {

@@ -1,5 +1,5 @@
-// Consumer-group runner for the aggregator on kafkajs 2.2.4. The application owns the offsets (PostgreSQL, in
-// the same transaction as the sessions); Kafka's committed offsets are informational only.
+// Consumer-group runner for the aggregator on kafkajs 2.2.4's public API. The application owns the offsets
+// (PostgreSQL, in the same transaction as the sessions); Kafka's committed offsets are informational only.
 //
 // kafkajs has no rebalance listener (tulios/kafkajs#1088): the assignment is learnt from the GROUP_JOIN
 // instrumentation event, which kafkajs emits synchronously right after SyncGroup and before the fetch loop
@@ -8,116 +8,24 @@
 // batches fetched at other positions (a new generation starts from the Kafka-committed offset; batches of a
 // previous generation or of revoked partitions can arrive late, tulios/kafkajs#1046, #1097), so every batch
 // goes through a guard: only partitions this member owns, only offsets >= the next expected one, and a
-// re-seek when kafkajs's position is ahead of ours. Correctness therefore does not rest on kafkajs's
+// re-seek when a batch starts beyond our position. Correctness therefore does not rest on kafkajs's
 // rebalance behaviour; fencing in the store still decides who may commit.
-import type { Admin, Batch, Consumer, KafkaMessage } from "kafkajs";
-import { z } from "zod";
-import { CartstreamError, ERROR_CODES } from "../errors/index.ts";
+import type { Admin, Batch, Consumer } from "kafkajs";
+import { parseOptions } from "../../config/index.ts";
+import { CartstreamError, ERROR_CODES } from "../../errors/index.ts";
+import type { ConsumedMessage } from "../types.ts";
+import { createKafkaClient, toConsumedMessage } from "./client.ts";
+import { kafkaError } from "./errors.ts";
 import {
-  createKafkaClient,
-  type KafkaOptions,
-  kafkaError,
-  parseWith,
+  GROUP_CONSUMER_DEFAULTS,
+  type GroupConsumerSettings,
+  groupConsumerOptionsSchema,
+  pickKafkaOptions,
   type ResolvedKafkaOptions,
   resolveKafkaOptions,
-} from "./kafka-transport.ts";
-import type { ConsumedMessage, ProducedMessage, Transport } from "./types.ts";
-
-export interface GroupConsumerOptions extends KafkaOptions {
-  groupId: string;
-  topic: string;
-  /**
-   * Newly assigned partitions. Resolve with the next offset to read for each (the app's committed position);
-   * a partition missing from the map starts at the log start. Nothing of these partitions is delivered
-   * before this resolves.
-   */
-  onAssigned(partitions: number[]): Promise<ReadonlyMap<number, number>>;
-  /**
-   * Messages of one owned partition, contiguous from the expected offset, in offset order. The next batch
-   * of that partition starts after the last message of this one. A throw stops the consumer (done rejects).
-   */
-  onBatch(partition: number, messages: ConsumedMessage[], highWatermark: number): Promise<void>;
-  /** Partitions this member no longer owns (rebalance or stop); no onBatch for them follows. */
-  onRevoked(partitions: number[]): Promise<void>;
-  /** Aborting it stops the consumer gracefully (like stop()). */
-  signal?: AbortSignal;
-  /** Session timeout in ms (default 10000; a crashed member's partitions move after this). */
-  sessionTimeoutMs?: number;
-  /** Heartbeat interval in ms (default 1000). */
-  heartbeatIntervalMs?: number;
-  /** Rebalance timeout in ms (default 30000). */
-  rebalanceTimeoutMs?: number;
-  /** Longest a fetch waits for new data, in ms (default 250; kafkajs's 5000 would delay stop and latency). */
-  maxWaitTimeMs?: number;
-  /** Bytes fetched per partition per request (default 1048576). */
-  maxBytesPerPartition?: number;
-  /** Receives rebalance and crash notices (default: warnings to console.warn, info dropped). */
-  log?: (level: "info" | "warn", message: string) => void;
-}
-
-export interface GroupConsumerStats {
-  /** onBatch calls. */
-  batches: number;
-  /** Messages passed to onBatch. */
-  delivered: number;
-  /** Messages dropped by the guard (below the expected offset, or of a partition not owned or not ready). */
-  dropped: number;
-  /** Seeks issued because kafkajs's fetch position was ahead of the expected offset. */
-  reseeks: number;
-  /** GROUP_JOIN events seen. */
-  joins: number;
-}
-
-export interface GroupConsumer {
-  readonly groupId: string;
-  readonly topic: string;
-  /** Partitions handed to onAssigned and not revoked since, ascending. */
-  assignment(): number[];
-  /** Next offset to deliver for each owned, ready partition. */
-  positions(): Map<number, number>;
-  readonly stats: Readonly<GroupConsumerStats>;
-  /**
-   * Commits `nextOffset` for `partition` to Kafka, for monitoring tools only (lag in kafka-consumer-groups).
-   * Call it after the app's own transaction committed. Never throws; false when not owned or refused.
-   */
-  commitInformational(partition: number, nextOffset: number): Promise<boolean>;
-  /**
-   * Asks the app again where owned partitions start: they are paused, onAssigned is called for them (after
-   * the callbacks already queued), and delivery resumes from the offsets it returns. For an app whose
-   * store refused a commit (fencing: it loaded its offsets before the previous owner's last commit).
-   */
-  reload(partitions: readonly number[]): void;
-  /** Graceful stop: waits for the running callback, calls onRevoked, leaves the group, disconnects. */
-  stop(): Promise<void>;
-  /** Resolves after a graceful stop; rejects with the error that stopped the consumer. */
-  readonly done: Promise<void>;
-}
-
-const groupConsumerDataSchema = z
-  .object({
-    brokers: z.unknown().optional(),
-    clientId: z.unknown().optional(),
-    connectionTimeoutMs: z.unknown().optional(),
-    requestTimeoutMs: z.unknown().optional(),
-    retries: z.unknown().optional(),
-    logLevel: z.unknown().optional(),
-    groupId: z.string().min(1).max(255),
-    topic: z.string().min(1).max(249),
-    sessionTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
-    heartbeatIntervalMs: z.number().int().min(50).max(60_000).optional(),
-    rebalanceTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
-    maxWaitTimeMs: z.number().int().min(0).max(60_000).optional(),
-    maxBytesPerPartition: z.number().int().min(1_024).max(100_000_000).optional(),
-  })
-  .strict();
-
-export const GROUP_CONSUMER_DEFAULTS = {
-  sessionTimeoutMs: 10_000,
-  heartbeatIntervalMs: 1_000,
-  rebalanceTimeoutMs: 30_000,
-  maxWaitTimeMs: 250,
-  maxBytesPerPartition: 1_048_576,
-} as const;
+} from "./options.ts";
+import { fetchWatermarks } from "./reader.ts";
+import type { GroupConsumer, GroupConsumerOptions, GroupConsumerStats } from "./types.ts";
 
 type PartitionState =
   | { kind: "pending" }
@@ -139,20 +47,8 @@ export async function runGroupConsumer(options: GroupConsumerOptions): Promise<G
       throw new CartstreamError(ERROR_CODES.BAD_CONFIG, `group consumer option ${name} must be a function`);
     }
   }
-  const parsed = parseWith(groupConsumerDataSchema, data, "group consumer options");
-  const kafkaOptions = resolveKafkaOptions(
-    {
-      ...(options.brokers === undefined ? {} : { brokers: options.brokers }),
-      ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
-      ...(options.connectionTimeoutMs === undefined
-        ? {}
-        : { connectionTimeoutMs: options.connectionTimeoutMs }),
-      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-      ...(options.retries === undefined ? {} : { retries: options.retries }),
-      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-    },
-    "group consumer options",
-  );
+  const parsed = parseOptions(groupConsumerOptionsSchema, data, "group consumer options");
+  const kafkaOptions = resolveKafkaOptions(pickKafkaOptions(parsed), "group consumer options");
   const runner = new GroupRunner(
     kafkaOptions,
     {
@@ -171,15 +67,7 @@ export async function runGroupConsumer(options: GroupConsumerOptions): Promise<G
   return runner;
 }
 
-interface RunnerSettings {
-  groupId: string;
-  topic: string;
-  sessionTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  rebalanceTimeoutMs: number;
-  maxWaitTimeMs: number;
-  maxBytesPerPartition: number;
-}
+type RunnerSettings = Required<GroupConsumerSettings>;
 
 type Callbacks = Pick<GroupConsumerOptions, "onAssigned" | "onBatch" | "onRevoked">;
 
@@ -405,12 +293,8 @@ class GroupRunner implements GroupConsumer {
   }
 
   async #watermarks(): Promise<Map<number, { low: number; high: number }>> {
-    try {
-      const offsets = await this.#admin.fetchTopicOffsets(this.topic);
-      return new Map(offsets.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]));
-    } catch (err) {
-      throw kafkaError(err, this.#kafkaOptions.brokers, `watermarks of ${this.topic}`);
-    }
+    const w = await fetchWatermarks(this.#admin, this.topic, this.#kafkaOptions.brokers);
+    return new Map(w.map((x, p) => [p, x]));
   }
 
   #badStart(message: string): CartstreamError {
@@ -443,10 +327,11 @@ class GroupRunner implements GroupConsumer {
       this.stats.dropped += batch.messages.length;
       return;
     }
-    const fetchedOffset = Number((batch as Batch & { fetchedOffset?: string }).fetchedOffset ?? Number.NaN);
-    if (fetchedOffset > state.next) {
-      // kafkajs read from ahead of our position (its own committed offset): re-seek once. If the same
-      // position comes back from a fetch at our offset, the gap is real (no records there) and is skipped.
+    // The first offset of the batch (transaction markers included): beyond our position, kafkajs fetched
+    // from ahead of us (its own committed offset): re-seek once. If the same comes back from a fetch at our
+    // offset, the gap is real (no records there) and is skipped.
+    const firstOffset = Number(batch.firstOffset() ?? Number.NaN);
+    if (firstOffset > state.next) {
       if (state.reseekedAt !== state.next) {
         state.reseekedAt = state.next;
         this.stats.reseeks++;
@@ -456,7 +341,7 @@ class GroupRunner implements GroupConsumer {
       }
       this.#log(
         "warn",
-        `${this.topic}/${p}: no records between ${state.next} and ${fetchedOffset}; skipping the gap`,
+        `${this.topic}/${p}: no records between ${state.next} and ${firstOffset}; skipping the gap`,
       );
     }
     const messages: ConsumedMessage[] = [];
@@ -539,55 +424,6 @@ class GroupRunner implements GroupConsumer {
   }
 }
 
-function toConsumedMessage(m: KafkaMessage, offset: number): ConsumedMessage {
-  const headers: Record<string, string> = {};
-  if (m.headers !== undefined) {
-    for (const [k, v] of Object.entries(m.headers)) {
-      const b = Array.isArray(v) ? v[v.length - 1] : v;
-      if (b !== undefined) headers[k] = typeof b === "string" ? b : b.toString("utf8");
-    }
-  }
-  return {
-    offset,
-    key: m.key === null || m.key === undefined ? "" : m.key.toString("utf8"),
-    value: m.value === null ? "" : m.value.toString("utf8"),
-    headers,
-    timestamp: Number(m.timestamp),
-  };
-}
-
 function defaultLog(level: "info" | "warn", message: string): void {
   if (level === "warn") console.warn(`[kafka-consumer] ${message}`);
-}
-
-// ---- dead letters ----
-
-/** Why an event went to the dead-letter topic, and where it came from. */
-export interface DeadLetterRecord {
-  key: string;
-  value: string;
-  headers: {
-    reason: string;
-    source_topic: string;
-    source_partition: number;
-    source_offset: number;
-  } & Record<string, string | number>;
-}
-
-/**
- * Appends dead letters to `topic` through any Transport (Kafka or the in-process log), keyed like the source
- * event so a user's dead letters keep their order. Header values are sent as strings.
- */
-export async function produceDeadLetters(
-  transport: Transport,
-  topic: string,
-  records: readonly DeadLetterRecord[],
-): Promise<void> {
-  if (records.length === 0) return;
-  const messages: ProducedMessage[] = records.map((r) => ({
-    key: r.key,
-    value: r.value,
-    headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, String(v)])),
-  }));
-  await transport.produce(topic, messages);
 }

@@ -2,15 +2,15 @@
 // standing in for the offsets the aggregator keeps in PostgreSQL.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CartstreamError, ERROR_CODES } from "../../../pipeline/errors/index.ts";
+import { CartstreamError, ERROR_CODES } from "../../../../pipeline/errors/index.ts";
 import {
   type GroupConsumer,
   KafkaTransport,
   MemoryLog,
   produceDeadLetters,
   runGroupConsumer,
-} from "../../../pipeline/transport/index.ts";
-import { ensureKafka } from "../../helpers/kafka.ts";
+} from "../../../../pipeline/transport/index.ts";
+import { ensureKafka } from "../../../helpers/kafka.ts";
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

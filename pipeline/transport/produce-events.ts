@@ -1,11 +1,10 @@
 // Produces a simulation to a transport (Kafka or the in-process log): keyed by user_id, produce time in a
 // header, optional injection of bad messages for fault tests, and an end-of-stream marker per partition.
-import type { ClickEvent } from "../pipeline/events/index.ts";
-import { CONTROL_HEADERS, END_OF_STREAM } from "../pipeline/events/index.ts";
-import type { Simulation } from "../pipeline/simulator/index.ts";
-import { createRng, eventToNdjson, paceRealTime, virtualBatches } from "../pipeline/simulator/index.ts";
-import type { ProducedMessage, Transport } from "../pipeline/transport/index.ts";
-import { partitionForKey } from "../pipeline/transport/index.ts";
+import type { ClickEvent } from "../events/index.ts";
+import { CONTROL_HEADERS, END_OF_STREAM, PRODUCED_AT_HEADER } from "../events/index.ts";
+import type { Simulation } from "../simulator/index.ts";
+import { createRng, eventToNdjson, paceRealTime, virtualBatches } from "../simulator/index.ts";
+import type { ProducedMessage, Transport } from "./types.ts";
 
 export interface InjectedCounts {
   malformed_json: number;
@@ -30,15 +29,6 @@ export interface ProduceResult {
   events: number;
   injected: InjectedCounts;
   messages: number;
-}
-
-/** A key that the partitioner sends to `partition` (for control messages). */
-export function keyForPartition(partition: number, partitions: number): string {
-  for (let i = 0; i < 1_000_000; i++) {
-    const key = `__control-${i}`;
-    if (partitionForKey(key, partitions) === partition) return key;
-  }
-  throw new Error(`no control key found for partition ${partition}`);
 }
 
 export async function produceSimulation(opts: ProduceOptions): Promise<ProduceResult> {
@@ -86,9 +76,9 @@ export async function produceSimulation(opts: ProduceOptions): Promise<ProduceRe
     for (const e of batch) {
       if (e.event_type !== "session_start") {
         const b = bad(e);
-        if (b) out.push({ ...b, headers: { produced_at: now } });
+        if (b) out.push({ ...b, headers: { [PRODUCED_AT_HEADER]: now } });
       }
-      out.push({ key: e.user_id, value: eventToNdjson(e), headers: { produced_at: now } });
+      out.push({ key: e.user_id, value: eventToNdjson(e), headers: { [PRODUCED_AT_HEADER]: now } });
     }
     await transport.produce(topic, out);
     events += batch.length;
@@ -96,13 +86,16 @@ export async function produceSimulation(opts: ProduceOptions): Promise<ProduceRe
     opts.onProgress?.(events);
   }
   if (opts.endMarker) {
+    // One end-of-stream control record per partition, appended to that partition.
     const markers: ProducedMessage[] = [];
-    for (let p = 0; p < opts.partitions; p++)
+    for (let p = 0; p < opts.partitions; p++) {
       markers.push({
-        key: keyForPartition(p, opts.partitions),
+        key: "end_of_stream",
+        partition: p,
         value: END_OF_STREAM,
         headers: { ...CONTROL_HEADERS },
       });
+    }
     await transport.produce(topic, markers);
     messages += markers.length;
   }
