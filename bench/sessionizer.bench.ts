@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { Sessionizer } from "../pipeline/aggregator/index.ts";
 import type { ClickEvent, EventType } from "../pipeline/events/index.ts";
+import { createRng } from "../pipeline/simulator/index.ts";
 import { machineLine, median, printTable } from "./table.ts";
 
 const { values } = parseArgs({
@@ -25,15 +26,9 @@ const partitions = Number(values.partitions);
 const drainEvery = Number(values.drain);
 const reps = Number(values.reps);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Uniform floats in [0, 1) from the project's seeded generator. */
+function seeded(seed: number): () => number {
+  return createRng(seed).next;
 }
 
 interface Planned {
@@ -45,10 +40,11 @@ interface Planned {
 
 /** Synthetic phase-1-like sessions: ~events/sessions events each, 30-59 s apart, starts spread over the run. */
 function plan(seed: number): Planned[] {
-  const random = mulberry32(seed);
+  const random = seeded(seed);
   const perSession = targetEvents / sessionCount;
   const T0 = Date.UTC(2025, 9, 20, 12);
-  // Spread session starts so that about 1,600 sessions of ~5.5 min are open at once (SPEC section 7).
+  // Spread session starts so that about 1,600 sessions of ~5.5 min are open at once, as the phase-1 rate
+  // (40 events/s from sessions of ~8 events) requires.
   const spanMs = Math.max(60_000, (sessionCount / 1600) * 330_000);
   const out: Planned[] = [];
   const browse: EventType[] = ["page_view", "product_view", "product_view", "search", "page_view"];
@@ -167,7 +163,7 @@ const planned = plan(42).sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
 const eventCount = planned.length;
 const inOrder = toBatches(planned);
 // Delivered out of order by up to the default allowed lateness (5 s): nothing is too late.
-const jitter = mulberry32(7);
+const jitter = seeded(7);
 const shuffled = toBatches(
   planned
     .map((d) => ({ d, k: d.t + Math.floor(jitter() * 5_000) }))

@@ -40,6 +40,19 @@ const ratio = (
   proportion = true,
 ): RatioMetric => ({ kind: "ratio", name, label, unit, table, numerator, denominator, proportion });
 
+/** Σ numerator events / Σ denominator events over users. */
+const eventRatio = (
+  name: string,
+  label: string,
+  numerator: string,
+  denominator: string,
+  proportion = true,
+): RatioMetric => ratio(name, label, "user_event_counts", [numerator], [denominator], "ratio", proportion);
+
+/** A share of sessions: Σ column / Σ sessions over users. */
+const sessionShare = (name: string, label: string, column: string): RatioMetric =>
+  ratio(name, label, "user_session_counts", [column], ["sessions"]);
+
 const scalar = (name: string, label: string, unit: MetricUnit, column = name): ScalarMetric => ({
   kind: "scalar",
   name,
@@ -54,31 +67,19 @@ export const METRICS: readonly MetricDefinition[] = [
     ratio(`event_share.${t}`, `${t} share of events`, "user_event_counts", [t], ["events"]),
   ),
   // Funnel (event level). add_to_cart / product_view is not a subset relation, so no interval is claimed.
-  ratio(
-    "funnel.view_to_cart",
-    "add_to_cart / product_view",
-    "user_event_counts",
-    ["add_to_cart"],
-    ["product_view"],
-    "ratio",
-    false,
-  ),
-  ratio(
+  eventRatio("funnel.view_to_cart", "add_to_cart / product_view", "add_to_cart", "product_view", false),
+  eventRatio(
     "funnel.cart_to_checkout",
     "checkout_initiated / add_to_cart",
-    "user_event_counts",
-    ["checkout_initiated"],
-    ["add_to_cart"],
-    "ratio",
+    "checkout_initiated",
+    "add_to_cart",
     false,
   ),
-  ratio(
+  eventRatio(
     "funnel.checkout_to_purchase",
     "purchase / checkout_initiated",
-    "user_event_counts",
-    ["purchase"],
-    ["checkout_initiated"],
-    "ratio",
+    "purchase",
+    "checkout_initiated",
   ),
   ratio(
     "checkout_completion_rate",
@@ -94,13 +95,7 @@ export const METRICS: readonly MetricDefinition[] = [
   scalar("sessions_browsing_only", "browsing-only sessions", "count"),
   scalar("events_total", "events", "count"),
   scalar("users_total", "users", "count"),
-  ratio(
-    "session_conversion_rate",
-    "session conversion (purchased / sessions)",
-    "user_session_counts",
-    ["purchased"],
-    ["sessions"],
-  ),
+  sessionShare("session_conversion_rate", "session conversion (purchased / sessions)", "purchased"),
   ratio(
     "cart_abandonment_rate",
     "cart abandonment (abandoned / (purchased + abandoned))",
@@ -108,14 +103,8 @@ export const METRICS: readonly MetricDefinition[] = [
     ["abandoned"],
     ["purchased", "abandoned"],
   ),
-  ratio("bounce_rate", "bounce rate", "user_session_counts", ["bounced"], ["sessions"]),
-  ratio(
-    "session_add_to_cart_rate",
-    "sessions with an add_to_cart / sessions",
-    "user_session_counts",
-    ["with_cart_additions"],
-    ["sessions"],
-  ),
+  sessionShare("bounce_rate", "bounce rate", "bounced"),
+  sessionShare("session_add_to_cart_rate", "sessions with an add_to_cart / sessions", "with_cart_additions"),
   // Averages
   scalar("avg_session_duration_min", "average session duration", "minutes"),
   scalar("median_session_duration_s", "median session duration", "seconds"),
@@ -124,25 +113,9 @@ export const METRICS: readonly MetricDefinition[] = [
   scalar("avg_events_per_session", "average events per session", "per_session"),
   scalar("avg_cart_value", "average cart value (sessions ending with a non-empty cart)", "currency"),
   // Devices and personas (session level)
-  ratio("mobile_share", "mobile share of sessions", "user_session_counts", ["device_mobile"], ["sessions"]),
-  ...DEVICE_TYPES.map((d) =>
-    ratio(
-      `device_share.${d}`,
-      `${d} share of sessions`,
-      "user_session_counts",
-      [`device_${d}`],
-      ["sessions"],
-    ),
-  ),
-  ...PERSONAS.map((p) =>
-    ratio(
-      `persona_share.${p}`,
-      `${p} share of sessions`,
-      "user_session_counts",
-      [`persona_${p}`],
-      ["sessions"],
-    ),
-  ),
+  sessionShare("mobile_share", "mobile share of sessions", "device_mobile"),
+  ...DEVICE_TYPES.map((d) => sessionShare(`device_share.${d}`, `${d} share of sessions`, `device_${d}`)),
+  ...PERSONAS.map((p) => sessionShare(`persona_share.${p}`, `${p} share of sessions`, `persona_${p}`)),
   ...PERSONAS.map((p) =>
     ratio(
       `conversion_by_persona.${p}`,
@@ -155,9 +128,3 @@ export const METRICS: readonly MetricDefinition[] = [
 ];
 
 export const METRIC_NAMES = METRICS.map((m) => m.name);
-
-const BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
-
-export function metricDefinition(name: string): MetricDefinition | undefined {
-  return BY_NAME.get(name);
-}

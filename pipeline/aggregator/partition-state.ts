@@ -15,15 +15,20 @@ function segmentState(base: BaseSession, seg: Segment, number: number, key: stri
   return { key, base_session_id: base.id, segment: number, events: seg.events.slice() };
 }
 
-/** The whole state of a partition (read-only: the change tracking of exportChanges is not reset). */
-export function exportState(partition: number, p: Partition | undefined): PartitionState {
-  const state: PartitionState = {
-    version: 1,
+/** The fields a full export and a change export share, with empty lists. */
+function header(partition: number, p: Partition | undefined) {
+  return {
+    version: 1 as const,
     partition,
     maxEventTimeMs: p?.maxEventTimeMs ?? null,
     segments: [],
     closedCounts: [],
   };
+}
+
+/** The whole state of a partition (read-only: the change tracking of exportChanges is not reset). */
+export function exportState(partition: number, p: Partition | undefined): PartitionState {
+  const state: PartitionState = header(partition, p);
   if (p === undefined) return state;
   for (const base of p.bases.values()) {
     base.segs.forEach((seg, i) => {
@@ -40,14 +45,7 @@ export function exportState(partition: number, p: Partition | undefined): Partit
 
 /** State changes of a partition since the last call: segment states to upsert, keys to delete, closed counts. */
 export function exportChanges(partition: number, p: Partition | undefined): PartitionStateChanges {
-  const changes: PartitionStateChanges = {
-    version: 1,
-    partition,
-    maxEventTimeMs: p?.maxEventTimeMs ?? null,
-    segments: [],
-    deletedKeys: [],
-    closedCounts: [],
-  };
+  const changes: PartitionStateChanges = { ...header(partition, p), deletedKeys: [] };
   if (p === undefined) return changes;
   for (const base of p.state.take()) {
     writeBase(

@@ -35,12 +35,15 @@ const RULE_BITS: readonly SequenceRule[] = [
   SEQUENCE_RULES.purchaseAfterCheckout,
   SEQUENCE_RULES.nothingAfterEnd,
 ];
-const A = 1;
-const B = 2;
-const C = 4;
-const D = 8;
-const E = 16;
-const F = 32;
+/** One bit per rule, in RULE_BITS order. */
+const [A, B, C, D, E, F] = RULE_BITS.map((_, k) => 1 << k) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 /** The rules broken, from the bit mask SequenceChecker.step() returns. */
 export function rulesOf(bits: number): SequenceRule[] {

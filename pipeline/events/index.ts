@@ -1,3 +1,6 @@
+// Public face of the event schema: the zod schema and its JSON Schema, parsing, the message records of the
+// events topic, and the closed vocabularies (event types, devices, personas ...) of pipeline/model.
+export * from "../model/vocabulary.ts";
 export {
   CONTROL_HEADERS,
   END_OF_STREAM,
@@ -8,20 +11,5 @@ export {
   type RecordKind,
   recordKind,
 } from "./records.ts";
-export {
-  ABANDONMENT_REASONS,
-  type AbandonmentReason,
-  type ClickEvent,
-  DEVICE_TYPES,
-  type DeviceType,
-  EVENT_TYPES,
-  type EventType,
-  eventJsonSchema,
-  eventSchema,
-  INTENDED_OUTCOMES,
-  type IntendedOutcome,
-  PERSONAS,
-  type Persona,
-  SCHEMA_VERSION,
-} from "./schema.ts";
+export { type ClickEvent, eventJsonSchema, eventSchema, SCHEMA_VERSION } from "./schema.ts";
 export { type ParseResult, parseEvent } from "./validate.ts";

@@ -14,19 +14,6 @@ import {
 
 export const SCHEMA_VERSION = 1 as const;
 
-export {
-  ABANDONMENT_REASONS,
-  type AbandonmentReason,
-  DEVICE_TYPES,
-  type DeviceType,
-  EVENT_TYPES,
-  type EventType,
-  INTENDED_OUTCOMES,
-  type IntendedOutcome,
-  PERSONAS,
-  type Persona,
-} from "../model/index.ts";
-
 const isoUtcMillis = z
   .string()
   .regex(

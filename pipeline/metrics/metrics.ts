@@ -61,6 +61,9 @@ export interface MetricsTotals {
   openSessions: number;
 }
 
+/** Totals that only ever grow, each mirroring one counter. */
+type CountedTotal = Exclude<keyof MetricsTotals, "deadLetteredByReason" | "lag" | "openSessions">;
+
 /** When a consumed message was produced (ms): the producer's `produced_at` header, else its timestamp. */
 export function producedAtMs(message: {
   headers: Readonly<Record<string, string>>;
@@ -117,7 +120,10 @@ export class PipelineMetrics {
     this.registry = new Registry();
     const registers = [this.registry];
     if (o.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: p });
-    const counter = (name: string, help: string) => new Counter({ name: `${p}${name}`, help, registers });
+    const counter = (name: string, help: string, labelNames: string[] = []) =>
+      new Counter({ name: `${p}${name}`, help, labelNames, registers });
+    const gauge = (name: string, help: string, labelNames: string[] = []) =>
+      new Gauge({ name: `${p}${name}`, help, labelNames, registers });
     this.eventsConsumed = counter("events_consumed_total", "Events read from the transport");
     this.eventsAccepted = counter("events_accepted_total", "Events applied to a session");
     this.eventsDuplicate = counter("events_duplicate_total", "Events dropped as duplicates (event_id seen)");
@@ -125,12 +131,11 @@ export class PipelineMetrics {
       "events_too_late_total",
       "Events older than the watermark allows (their session was already closed)",
     );
-    this.eventsDeadLettered = new Counter({
-      name: `${p}events_dead_lettered_total`,
-      help: "Events sent to the dead-letter topic, by reason",
-      labelNames: ["reason"],
-      registers,
-    });
+    this.eventsDeadLettered = counter(
+      "events_dead_lettered_total",
+      "Events sent to the dead-letter topic, by reason",
+      ["reason"],
+    );
     this.sessionsUpserted = counter("sessions_upserted_total", "Session rows written to the store");
     this.commits = counter("commits_total", "Store transactions committed (sessions + offsets)");
     this.commitsFenced = counter(
@@ -138,23 +143,17 @@ export class PipelineMetrics {
       "Commits refused because another consumer owns the partition now",
     );
     this.redisFailures = counter("redis_failures_total", "Live-state publishes to Redis that failed");
-    this.consumerLag = new Gauge({
-      name: `${p}consumer_lag_messages`,
-      help: "High watermark minus the next offset to process, per partition",
-      labelNames: ["partition"],
-      registers,
-    });
-    this.openSessions = new Gauge({
-      name: `${p}open_sessions`,
-      help: "Sessions open in the sessionizer",
-      registers,
-    });
-    this.watermark = new Gauge({
-      name: `${p}watermark_seconds`,
-      help: "Event-time watermark per partition, seconds since the epoch",
-      labelNames: ["partition"],
-      registers,
-    });
+    this.consumerLag = gauge(
+      "consumer_lag_messages",
+      "High watermark minus the next offset to process, per partition",
+      ["partition"],
+    );
+    this.openSessions = gauge("open_sessions", "Sessions open in the sessionizer");
+    this.watermark = gauge(
+      "watermark_seconds",
+      "Event-time watermark per partition, seconds since the epoch",
+      ["partition"],
+    );
     this.eventToCommitLatency = new Histogram({
       name: `${p}event_to_commit_latency_seconds`,
       help: "Time from an event's production (produced_at header, else message timestamp) to the commit that stored its session",
@@ -165,24 +164,26 @@ export class PipelineMetrics {
     this.latencyWindow = new LatencyReservoir(o.reservoirSize, o.seed ^ 0x5bd1e995);
   }
 
+  /** Counts on the Prometheus counter and on its plain-number mirror. */
+  #count(counter: Counter, total: CountedTotal, n: number): void {
+    counter.inc(n);
+    this.#totals[total] += n;
+  }
+
   consumed(n = 1): void {
-    this.eventsConsumed.inc(n);
-    this.#totals.consumed += n;
+    this.#count(this.eventsConsumed, "consumed", n);
   }
 
   accepted(n = 1): void {
-    this.eventsAccepted.inc(n);
-    this.#totals.accepted += n;
+    this.#count(this.eventsAccepted, "accepted", n);
   }
 
   duplicates(n = 1): void {
-    this.eventsDuplicate.inc(n);
-    this.#totals.duplicates += n;
+    this.#count(this.eventsDuplicate, "duplicates", n);
   }
 
   tooLate(n = 1): void {
-    this.eventsTooLate.inc(n);
-    this.#totals.tooLate += n;
+    this.#count(this.eventsTooLate, "tooLate", n);
   }
 
   deadLettered(reason: string, n = 1): void {
@@ -192,23 +193,19 @@ export class PipelineMetrics {
   }
 
   upserted(n = 1): void {
-    this.sessionsUpserted.inc(n);
-    this.#totals.sessionsUpserted += n;
+    this.#count(this.sessionsUpserted, "sessionsUpserted", n);
   }
 
   committed(): void {
-    this.commits.inc();
-    this.#totals.commits++;
+    this.#count(this.commits, "commits", 1);
   }
 
   fenced(): void {
-    this.commitsFenced.inc();
-    this.#totals.fencedCommits++;
+    this.#count(this.commitsFenced, "fencedCommits", 1);
   }
 
   redisFailure(): void {
-    this.redisFailures.inc();
-    this.#totals.redisFailures++;
+    this.#count(this.redisFailures, "redisFailures", 1);
   }
 
   setLag(partition: number, lag: number): void {

@@ -2,8 +2,7 @@
 // meaning. The session and event catalogues (session-columns.ts, event-columns.ts) are lists of these.
 
 /** Value families: how JS, PostgreSQL and DuckDB hold a value. */
-export const COLUMN_KINDS = ["varchar", "timestamp", "integer", "decimal", "boolean"] as const;
-export type ColumnKind = (typeof COLUMN_KINDS)[number];
+export type ColumnKind = "varchar" | "timestamp" | "integer" | "decimal" | "boolean";
 
 export interface ColumnDef {
   readonly kind: ColumnKind;

@@ -1,5 +1,5 @@
 // Public face of the data model: the session row, the column catalogues and the closed vocabularies.
-export { COLUMN_KINDS, type ColumnDef, type ColumnKind, columnNames } from "./columns.ts";
+export { type ColumnDef, type ColumnKind, columnNames } from "./columns.ts";
 export {
   ALWAYS_REQUIRED_EVENT_COLUMNS,
   EVENT_COLUMN_DEFS,

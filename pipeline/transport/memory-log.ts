@@ -60,18 +60,13 @@ export class MemoryLog implements Transport {
     return positions;
   }
 
-  async consume(
-    topic: string,
-    partition: number,
-    fromOffset: number,
-    maxMessages: number,
-  ): Promise<ConsumeResult> {
+  async consume(topic: string, partition: number, from: number, max: number): Promise<ConsumeResult> {
     const log = this.#log(topic);
-    checkRead(topic, partition, log.length, fromOffset, maxMessages);
+    checkRead(topic, partition, log.length, from, max);
     const queue = log[partition]!;
-    const end = Math.min(queue.length, fromOffset + maxMessages);
+    const end = Math.min(queue.length, from + max);
     const messages: ConsumedMessage[] = [];
-    for (let offset = fromOffset; offset < end; offset++) {
+    for (let offset = from; offset < end; offset++) {
       const m = queue[offset]!;
       messages.push({
         offset,

@@ -63,6 +63,22 @@ function funnelChart(r: ValidationResult): Chart {
   };
 }
 
+/** A range drawn on a bar chart: a rule from min to max with a tick at each end. */
+function rangeLayers() {
+  const tick = (field: string) => ({
+    mark: { type: "tick" as const, color: RANGE, thickness: 2, size: 18 },
+    encoding: { y: { field, type: "quantitative" as const } },
+  });
+  return [
+    {
+      mark: { type: "rule" as const, color: RANGE, strokeWidth: 2 },
+      encoding: { y: { field: "min", type: "quantitative" as const }, y2: { field: "max" } },
+    },
+    tick("min"),
+    tick("max"),
+  ];
+}
+
 function eventMixChart(r: ValidationResult): Chart {
   const f = r.facts!;
   const values = EVENT_TYPES.map((t) => {
@@ -114,18 +130,7 @@ function eventMixChart(r: ValidationResult): Chart {
             },
           },
         },
-        {
-          mark: { type: "rule", color: RANGE, strokeWidth: 2 },
-          encoding: { y: { field: "min", type: "quantitative" }, y2: { field: "max" } },
-        },
-        {
-          mark: { type: "tick", color: RANGE, thickness: 2, size: 18 },
-          encoding: { y: { field: "min", type: "quantitative" } },
-        },
-        {
-          mark: { type: "tick", color: RANGE, thickness: 2, size: 18 },
-          encoding: { y: { field: "max", type: "quantitative" } },
-        },
+        ...rangeLayers(),
         {
           // Labels sit inside the bars, clear of the range ticks above them.
           transform: [{ calculate: "datum.share / 2", as: "mid" }],
@@ -177,18 +182,7 @@ function deviceChart(r: ValidationResult): Chart {
           mark: { type: "tick", color: "#f58518", thickness: 3, size: 50 },
           encoding: { y: { field: "configured", type: "quantitative" } },
         },
-        {
-          mark: { type: "rule", color: RANGE, strokeWidth: 2 },
-          encoding: { y: { field: "min", type: "quantitative" }, y2: { field: "max" } },
-        },
-        {
-          mark: { type: "tick", color: RANGE, thickness: 2, size: 18 },
-          encoding: { y: { field: "min", type: "quantitative" } },
-        },
-        {
-          mark: { type: "tick", color: RANGE, thickness: 2, size: 18 },
-          encoding: { y: { field: "max", type: "quantitative" } },
-        },
+        ...rangeLayers(),
         {
           mark: { type: "text", dy: -6, fontSize: 10 },
           encoding: {

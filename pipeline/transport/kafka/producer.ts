@@ -210,21 +210,16 @@ export class KafkaTransport implements Transport {
   }
 
   /**
-   * Random-access read of one partition from `fromOffset`: up to `maxMessages` messages of the first batch
-   * the broker returns, through a consumer group of its own (reader.ts: one group join per call).
+   * Random-access read of one partition from offset `from`: up to `max` messages of the first batch the
+   * broker returns, through a consumer group of its own (reader.ts: one group join per call).
    */
-  async consume(
-    topic: string,
-    partition: number,
-    fromOffset: number,
-    maxMessages: number,
-  ): Promise<ConsumeResult> {
-    checkRead(topic, partition, await this.partitionCount(topic), fromOffset, maxMessages);
+  async consume(topic: string, partition: number, from: number, max: number): Promise<ConsumeResult> {
+    checkRead(topic, partition, await this.partitionCount(topic), from, max);
     await this.connect();
     return readPartition(
       this.#kafka,
       this.#admin,
-      { topic, partition, fromOffset, maxMessages },
+      { topic, partition, fromOffset: from, maxMessages: max },
       {
         clientId: this.options.clientId,
         brokers: this.options.brokers,
