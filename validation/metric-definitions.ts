@@ -1,6 +1,6 @@
 // Every metric the validator computes, by name (the names profiles use as `metric`). Ratio metrics are
-// Σ numerator / Σ denominator over per-user rows (sql/user-event-counts.sql, sql/user-session-counts.sql), so
-// one query gives the value and a cluster-robust variance. Scalar metrics come from sql/session-summary.sql.
+// Σ numerator / Σ denominator over per-user rows (per-user-counts.ts), so one query gives the value and a
+// cluster-robust variance. Scalar metrics come from sql/session-summary.sql.
 import { DEVICE_TYPES, EVENT_TYPES, PERSONAS } from "../pipeline/events/index.ts";
 import type { MetricUnit } from "./types.ts";
 

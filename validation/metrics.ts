@@ -2,6 +2,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { quoteIdent } from "../pipeline/duckdb/index.ts";
 import { METRICS, type RatioMetric } from "./metric-definitions.ts";
+import { createPerUserCounts } from "./per-user-counts.ts";
 import { num, queryOne, sqlFile } from "./sql.ts";
 import { type ClusterSums, ratioEstimate } from "./stats.ts";
 import type { ConfidenceInterval, MetricResult } from "./types.ts";
@@ -24,8 +25,7 @@ export interface ComputedMetrics {
 }
 
 export async function computeMetrics(con: DuckDBConnection): Promise<ComputedMetrics> {
-  await con.run(sqlFile("user-event-counts"));
-  await con.run(sqlFile("user-session-counts"));
+  await createPerUserCounts(con);
   const summary = await queryOne(con, sqlFile("session-summary"));
   const metrics: Record<string, MetricResult> = {};
   const sums: Record<string, ClusterSums> = {};

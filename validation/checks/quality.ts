@@ -7,6 +7,7 @@ import {
   ALWAYS_REQUIRED_EVENT_COLUMNS,
   type ColumnDef,
   EVENT_COLUMN_DEFS,
+  type EventType,
   REQUIRED_BY_EVENT_TYPE,
   SESSION_COLUMN_DEFS,
 } from "../../pipeline/model/index.ts";
@@ -257,24 +258,31 @@ function ruleCheck(
   });
 }
 
-/** sessions column -> the event type whose events it counts. */
-export const RECONCILED_COUNTS: Record<string, string> = {
-  page_views: "page_view events",
-  products_viewed: "product_view events",
-  searches: "search events",
-  cart_additions: "add_to_cart events",
-  cart_removals: "remove_from_cart events",
-  checkouts: "checkout_initiated events",
-  purchases: "purchase events",
-  event_count: "events",
+/** sessions column -> the event type whose events it counts (null: every event). */
+export const RECONCILED_COUNTS: Record<string, EventType | null> = {
+  page_views: "page_view",
+  products_viewed: "product_view",
+  searches: "search",
+  cart_additions: "add_to_cart",
+  cart_removals: "remove_from_cart",
+  checkouts: "checkout_initiated",
+  purchases: "purchase",
+  event_count: null,
 };
 
 async function reconciliationChecks(con: DuckDBConnection): Promise<CheckResult[]> {
   const r = await queryOne(con, sqlFile("reconciliation"));
+  const byType = new Map(
+    (Array.isArray(r.events_by_type) ? (r.events_by_type as { type: string; n: unknown }[]) : []).map((x) => [
+      x.type,
+      count(x.n),
+    ]),
+  );
   const out: CheckResult[] = [];
-  for (const [column, what] of Object.entries(RECONCILED_COUNTS)) {
+  for (const [column, type] of Object.entries(RECONCILED_COUNTS)) {
     const s = count(r[`s_${column}`]);
-    const e = count(r[`e_${column}`]);
+    const e = type === null ? count(r.events_total) : (byType.get(type) ?? 0);
+    const what = type === null ? "events" : `${type} events`;
     out.push(
       makeCheck({
         id: `quality.reconcile.${column}`,

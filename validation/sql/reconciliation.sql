@@ -1,5 +1,6 @@
--- Events against sessions, one row: each counted column summed over sessions next to the count of the
--- events it counts, and the coverage both ways (events -> sessions.base_session_id, sessions -> events).
+-- Events against sessions, one row: each counted column summed over sessions, the events per type (the
+-- checks pair them: page_views with page_view events ...), and the coverage both ways (events ->
+-- sessions.base_session_id, sessions -> events).
 WITH
 s AS (
   SELECT
@@ -14,18 +15,8 @@ s AS (
     CAST(sum(purchase_value) AS DOUBLE) AS purchase_value
   FROM sessions
 ),
-e AS (
-  SELECT
-    count(*) FILTER (WHERE event_type = 'page_view') AS page_views,
-    count(*) FILTER (WHERE event_type = 'product_view') AS products_viewed,
-    count(*) FILTER (WHERE event_type = 'search') AS searches,
-    count(*) FILTER (WHERE event_type = 'add_to_cart') AS cart_additions,
-    count(*) FILTER (WHERE event_type = 'remove_from_cart') AS cart_removals,
-    count(*) FILTER (WHERE event_type = 'checkout_initiated') AS checkouts,
-    count(*) FILTER (WHERE event_type = 'purchase') AS purchases,
-    count(*) AS event_count,
-    CAST(coalesce(sum(order_value) FILTER (WHERE event_type = 'purchase'), 0) AS DOUBLE) AS purchase_value
-  FROM events
+by_type AS (
+  SELECT event_type, count(*) AS n FROM events GROUP BY event_type
 ),
 orphan_events AS (
   SELECT e.event_id, e.session_id
@@ -38,18 +29,22 @@ sessions_without_events AS (
     ON s.base_session_id = d.session_id
 )
 SELECT
-  s.page_views AS s_page_views, e.page_views AS e_page_views,
-  s.products_viewed AS s_products_viewed, e.products_viewed AS e_products_viewed,
-  s.searches AS s_searches, e.searches AS e_searches,
-  s.cart_additions AS s_cart_additions, e.cart_additions AS e_cart_additions,
-  s.cart_removals AS s_cart_removals, e.cart_removals AS e_cart_removals,
-  s.checkouts AS s_checkouts, e.checkouts AS e_checkouts,
-  s.purchases AS s_purchases, e.purchases AS e_purchases,
-  s.event_count AS s_event_count, e.event_count AS e_event_count,
-  s.purchase_value AS s_purchase_value, e.purchase_value AS e_purchase_value,
+  s.page_views AS s_page_views,
+  s.products_viewed AS s_products_viewed,
+  s.searches AS s_searches,
+  s.cart_additions AS s_cart_additions,
+  s.cart_removals AS s_cart_removals,
+  s.checkouts AS s_checkouts,
+  s.purchases AS s_purchases,
+  s.event_count AS s_event_count,
+  s.purchase_value AS s_purchase_value,
+  (SELECT list({'type': event_type, 'n': n}) FROM by_type) AS events_by_type,
+  (SELECT count(*) FROM events) AS events_total,
+  (SELECT CAST(coalesce(sum(order_value) FILTER (WHERE event_type = 'purchase'), 0) AS DOUBLE) FROM events)
+    AS e_purchase_value,
   (SELECT count(*) FROM orphan_events) AS orphan_events,
   (SELECT count(DISTINCT session_id) FROM orphan_events) AS orphan_event_sessions,
   (SELECT list(DISTINCT session_id ORDER BY session_id)[1:3] FROM orphan_events) AS orphan_samples,
   (SELECT count(*) FROM sessions_without_events) AS sessions_without_events,
   (SELECT list(session_id ORDER BY session_id)[1:3] FROM sessions_without_events) AS empty_samples
-FROM s, e;
+FROM s;
