@@ -25,6 +25,15 @@ afterAll(() => removeRoot(root));
 const failing = (r: ValidationResult) => r.checks.filter((c) => c.outcome === "error");
 const byId = (r: ValidationResult, id: string) => r.checks.find((c) => c.id === id)!;
 
+/** Validates `dir` (no reports) expecting exit 2 with check `id` failed; returns the result and the check. */
+async function failedCheck(dir: string, id: string) {
+  const r = await validateDataset(dir, { reports: false });
+  expect(r.exitCode).toBe(2);
+  const check = byId(r, id);
+  expect(check.status).toBe("fail");
+  return { r, check };
+}
+
 describe("crafted bad datasets exit 2 and name the failing check", { timeout: HEAVY_MS }, () => {
   it("(a) every search event duplicated with a new id: the search share leaves its range", async () => {
     const dir = await writeDataset(join(root, "search-doubled"), base, config, {
@@ -32,10 +41,7 @@ describe("crafted bad datasets exit 2 and name the failing check", { timeout: HE
         "INSERT INTO events SELECT * REPLACE (event_id || '-dup' AS event_id) FROM events WHERE event_type = 'search'",
       ],
     });
-    const r = await validateDataset(dir, { reports: false });
-    expect(r.exitCode).toBe(2);
-    const search = byId(r, "benchmark.event_share.search");
-    expect(search.status).toBe("fail");
+    const { r, check: search } = await failedCheck(dir, "benchmark.event_share.search");
     expect(search.value!).toBeGreaterThan(0.1);
     expect(search.message).toMatch(
       /^search share of events \d+\.\d% .*is above the phase1 range 5\.0-10\.0%/,
@@ -53,10 +59,7 @@ describe("crafted bad datasets exit 2 and name the failing check", { timeout: HE
     const dir = await writeDataset(join(root, "dup-sessions"), base, config, {
       editSessions: ["INSERT INTO sessions SELECT * FROM sessions ORDER BY session_id LIMIT 5"],
     });
-    const r = await validateDataset(dir, { reports: false });
-    expect(r.exitCode).toBe(2);
-    const unique = byId(r, "quality.unique.session_id");
-    expect(unique.status).toBe("fail");
+    const { r, check: unique } = await failedCheck(dir, "quality.unique.session_id");
     expect(unique.value).toBe(5);
     expect(unique.message).toMatch(
       /^unique session_id: 5 session_id value\(s\) appear more than once in sessions/,
@@ -81,10 +84,7 @@ describe("crafted bad datasets exit 2 and name the failing check", { timeout: HE
            ORDER BY session_id LIMIT 3)`,
       ],
     });
-    const r = await validateDataset(dir, { reports: false });
-    expect(r.exitCode).toBe(2);
-    const rule = byId(r, "quality.sequence.purchase_after_checkout");
-    expect(rule.status).toBe("fail");
+    const { r, check: rule } = await failedCheck(dir, "quality.sequence.purchase_after_checkout");
     expect(rule.value).toBe(3);
     expect(rule.message).toMatch(
       /^sequence rule "purchase only after checkout_initiated": 3 event\(s\) break it \(e\.g\. /,
@@ -101,10 +101,7 @@ describe("crafted bad datasets exit 2 and name the failing check", { timeout: HE
         "DELETE FROM sessions WHERE session_id IN (SELECT session_id FROM sessions ORDER BY session_id LIMIT 25)",
       ],
     });
-    const r = await validateDataset(dir, { reports: false });
-    expect(r.exitCode).toBe(2);
-    const gt = byId(r, "quality.ground_truth.sessions_equal");
-    expect(gt.status).toBe("fail");
+    const { r, check: gt } = await failedCheck(dir, "quality.ground_truth.sessions_equal");
     expect(gt.value).toBe(25);
     expect(gt.message).toMatch(
       /^sessions equal the ground truth: .*25 ground-truth session\(s\) missing from sessions\.parquet \(e\.g\. /,

@@ -63,6 +63,17 @@ function funnelChart(r: ValidationResult): Chart {
   };
 }
 
+/** The share printed as a percentage at height `y`. */
+function shareLabel(y: string, mark: Record<string, string | number>) {
+  return {
+    mark: { type: "text" as const, fontSize: 10, ...mark },
+    encoding: {
+      y: { field: y, type: "quantitative" as const },
+      text: { field: "share", type: "quantitative" as const, format: ".1%" },
+    },
+  };
+}
+
 /** A range drawn on a bar chart: a rule from min to max with a tick at each end. */
 function rangeLayers() {
   const tick = (field: string) => ({
@@ -131,14 +142,10 @@ function eventMixChart(r: ValidationResult): Chart {
           },
         },
         ...rangeLayers(),
+        // Labels sit inside the bars, clear of the range ticks above them.
         {
-          // Labels sit inside the bars, clear of the range ticks above them.
           transform: [{ calculate: "datum.share / 2", as: "mid" }],
-          mark: { type: "text", fontSize: 10, color: "white", fontWeight: "bold" },
-          encoding: {
-            y: { field: "mid", type: "quantitative" },
-            text: { field: "share", type: "quantitative", format: ".1%" },
-          },
+          ...shareLabel("mid", { color: "white", fontWeight: "bold" }),
         },
       ],
       config: CONFIG,
@@ -183,13 +190,7 @@ function deviceChart(r: ValidationResult): Chart {
           encoding: { y: { field: "configured", type: "quantitative" } },
         },
         ...rangeLayers(),
-        {
-          mark: { type: "text", dy: -6, fontSize: 10 },
-          encoding: {
-            y: { field: "share", type: "quantitative" },
-            text: { field: "share", type: "quantitative", format: ".1%" },
-          },
-        },
+        shareLabel("share", { dy: -6 }),
       ],
       config: CONFIG,
     },

@@ -1,15 +1,16 @@
+// Sessionizer options: defaults (the shared session timeout), merging, and errors that name every key.
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_SESSIONIZER_OPTIONS,
-  resolveSessionizerOptions,
-  Sessionizer,
-} from "../../../pipeline/aggregator/index.ts";
+import * as aggregator from "../../../pipeline/aggregator/index.ts";
+import { DEFAULT_SESSION_TIMEOUT_MS } from "../../../pipeline/config/index.ts";
 import { ConfigError } from "../../../pipeline/errors/index.ts";
+
+const { DEFAULT_SESSIONIZER_OPTIONS, resolveSessionizerOptions, Sessionizer } = aggregator;
 
 describe("sessionizer options", () => {
   it("defaults to a 60 s timeout and 5 s allowed lateness", () => {
     expect(DEFAULT_SESSIONIZER_OPTIONS).toEqual({ timeoutMs: 60_000, allowedLatenessMs: 5_000 });
     expect(new Sessionizer().options).toEqual({ timeoutMs: 60_000, allowedLatenessMs: 5_000 });
+    expect(DEFAULT_SESSION_TIMEOUT_MS).toBe(DEFAULT_SESSIONIZER_OPTIONS.timeoutMs);
   });
 
   it("merges given values over the defaults", () => {
