@@ -51,10 +51,16 @@ export const DEFAULT_BUILD_OPTIONS = {
   keepIntermediate: false,
 } as const satisfies Partial<BuildDatasetOptions>;
 
-const jsonValue = z.unknown().superRefine((v, ctx) => {
+function isJsonSerialisable(v: unknown): boolean {
   try {
-    if (v !== undefined && JSON.stringify(v) === undefined) throw new Error("not JSON");
+    return JSON.stringify(v) !== undefined;
   } catch {
+    return false; // cycles, BigInt
+  }
+}
+
+const jsonValue = z.unknown().superRefine((v, ctx) => {
+  if (v !== undefined && !isJsonSerialisable(v)) {
     ctx.addIssue({ code: "custom", message: "must be a JSON-serialisable value" });
   }
 });

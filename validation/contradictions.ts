@@ -1,4 +1,4 @@
-// The known contradictions of the phase-1 report (SPEC section 7), each stated with what this dataset shows.
+// The known contradictions of the phase-1 report (the source of the phase-1 figures), each stated with what this dataset shows.
 // A validator that hides them is wrong; each finding says whether the dataset repeats the problem.
 import { fmtInt, fmtPct, fmtRange } from "./format.ts";
 import type { ParsedProfile } from "./options.ts";

@@ -1,5 +1,6 @@
 // Statistics the validator needs, written out so they can be tested against known values: the regularized
 // incomplete gamma function (chi-square survival), Wilson score intervals, and cluster-robust ratio variances.
+import { badInput } from "../pipeline/errors/index.ts";
 
 const LANCZOS_G = 7;
 const LANCZOS = [
@@ -9,7 +10,7 @@ const LANCZOS = [
 
 /** ln Γ(x) for x > 0 (Lanczos approximation, about 15 significant digits). */
 export function lnGamma(x: number): number {
-  if (!(x > 0)) throw new RangeError(`lnGamma: x must be > 0, got ${x}`);
+  if (!(x > 0)) throw badInput(`lnGamma: x must be > 0, got ${x}`);
   if (x < 0.5) {
     // Reflection keeps the approximation accurate near 0.
     return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
@@ -62,8 +63,8 @@ function gammaQContinuedFraction(a: number, x: number): number {
 
 /** Upper regularized incomplete gamma Q(a, x) = Γ(a, x) / Γ(a), for a > 0, x >= 0. */
 export function regularizedGammaQ(a: number, x: number): number {
-  if (!(a > 0)) throw new RangeError(`regularizedGammaQ: a must be > 0, got ${a}`);
-  if (Number.isNaN(x) || x < 0) throw new RangeError(`regularizedGammaQ: x must be >= 0, got ${x}`);
+  if (!(a > 0)) throw badInput(`regularizedGammaQ: a must be > 0, got ${a}`);
+  if (Number.isNaN(x) || x < 0) throw badInput(`regularizedGammaQ: x must be >= 0, got ${x}`);
   if (x === 0) return 1;
   if (x === Infinity) return 0;
   if (x < a + 1) return Math.min(1, Math.max(0, 1 - gammaPSeries(a, x)));
@@ -72,7 +73,7 @@ export function regularizedGammaQ(a: number, x: number): number {
 
 /** P(X >= x) for X ~ chi-square with `df` degrees of freedom: the p-value of a chi-square statistic. */
 export function chiSquareSurvival(x: number, df: number): number {
-  if (!(df > 0)) throw new RangeError(`chiSquareSurvival: df must be > 0, got ${df}`);
+  if (!(df > 0)) throw badInput(`chiSquareSurvival: df must be > 0, got ${df}`);
   if (x <= 0) return 1;
   return regularizedGammaQ(df / 2, x / 2);
 }

@@ -1,4 +1,5 @@
-// Sequencing rules (SPEC section 2) checked over one segment's events in (event_time, event_id) order.
+// The sequencing rules (the simulator must never break them; the aggregator counts violations), checked
+// over one segment's events in (event_time, event_id) order.
 // A violating event still counts in every metric and still changes the cart; violations are only counted.
 import type { ClickEvent } from "../events/index.ts";
 

@@ -26,6 +26,11 @@ export class CartstreamError extends Error {
   }
 }
 
+/** A value a caller passed that the function cannot use; the message names it and what is allowed. */
+export function badInput(message: string): CartstreamError {
+  return new CartstreamError(ERROR_CODES.BAD_INPUT, message);
+}
+
 /** Bad configuration file or value: names the key path and what is allowed. */
 export class ConfigError extends CartstreamError {
   readonly issues: string[];

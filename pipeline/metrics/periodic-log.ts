@@ -1,5 +1,6 @@
 // One status line every few seconds while the pipeline runs:
 //   [cartstream] 812.4 events/s | lag 120 | latency p50 14.2 ms p99 88.0 ms (n=4062) | open sessions 1580
+import { badInput } from "../errors/index.ts";
 import type { PipelineMetrics } from "./metrics.ts";
 
 export interface PeriodicLogOptions {
@@ -23,7 +24,7 @@ export interface PeriodicLog {
 export function periodicLog(metrics: PipelineMetrics, options: PeriodicLogOptions = {}): PeriodicLog {
   const everyMs = options.everyMs ?? 5_000;
   if (!Number.isFinite(everyMs) || everyMs < 10)
-    throw new RangeError(`everyMs must be >= 10, got ${everyMs}`);
+    throw badInput(`everyMs must be >= 10 (ms between log lines), got ${everyMs}`);
   const log = options.log ?? ((line: string) => console.log(line));
   const now = options.now ?? Date.now;
   const label = options.label ?? "[cartstream]";

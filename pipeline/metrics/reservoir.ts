@@ -2,6 +2,7 @@
 // between 50 and 100 ms"), so the pipeline also keeps the samples themselves: exact while a window holds at
 // most `capacity` samples, a uniform random sample of the window (Algorithm R, seeded) beyond that.
 // Count, min, max and mean are always exact.
+import { badInput } from "../errors/index.ts";
 
 export interface LatencySnapshot {
   /** Values seen in the window. */
@@ -22,7 +23,7 @@ export interface LatencySnapshot {
 export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return Number.NaN;
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`percentile must be in [0, 1], got ${q}`);
+  if (!(q >= 0 && q <= 1)) throw badInput(`percentile must be in [0, 1], got ${q}`);
   const rank = Math.max(1, Math.ceil(q * n));
   return sorted[Math.min(n, rank) - 1]!;
 }
@@ -45,7 +46,7 @@ export class LatencyReservoir {
 
   constructor(capacity = 100_000, seed = 0x9e3779b9) {
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(`reservoir capacity must be a positive integer, got ${capacity}`);
+      throw badInput(`reservoir capacity must be a positive integer, got ${capacity}`);
     }
     this.capacity = capacity;
     // Grows on demand up to capacity, so many small windows stay cheap.

@@ -4,7 +4,7 @@ import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, types } from "@electric-sql/pglite";
 import { parseOptions } from "../config/index.ts";
-import { serviceUnavailable } from "../errors/index.ts";
+import { CartstreamError, ERROR_CODES, serviceUnavailable } from "../errors/index.ts";
 import {
   checkSchemaName,
   type Db,
@@ -38,14 +38,19 @@ async function acquireDirLock(lockPath: string): Promise<() => Promise<void>> {
       if ((err as { code?: unknown }).code !== "EEXIST") throw err;
       const owner = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
       if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-        throw new Error(
+        throw new CartstreamError(
+          ERROR_CODES.SERVICE_UNAVAILABLE,
           `it is already open in process ${owner}${owner === process.pid ? " (this one)" : ""} (lock file ${lockPath})`,
         );
       }
       await unlink(lockPath).catch(() => {});
     }
   }
-  throw new Error(`could not take the lock file ${lockPath}`);
+  throw new CartstreamError(
+    ERROR_CODES.SERVICE_UNAVAILABLE,
+    `could not take the lock file ${lockPath}; delete it if no process has the store open`,
+    { retriable: true },
+  );
 }
 
 function isAlive(pid: number): boolean {

@@ -2,7 +2,7 @@
 // partitions' offsets in ONE transaction, fenced on the stored offsets. A consumer that lost its
 // partitions (its expectedOffset is stale) gets a FencedError and changes nothing.
 import { parseOptions } from "../config/index.ts";
-import { CartstreamError, ERROR_CODES, FencedError } from "../errors/index.ts";
+import { badInput, FencedError } from "../errors/index.ts";
 import { type SessionRow, STATE_KINDS, type StateKey } from "../model/index.ts";
 import { SESSION_COLUMN_LIST, UPSERT_SESSIONS_SQL } from "./columns.ts";
 import { arrayLiteral, type Db, toNumber } from "./db.ts";
@@ -144,10 +144,6 @@ export class SessionSink {
       };
     });
   }
-}
-
-function badInput(message: string): CartstreamError {
-  return new CartstreamError(ERROR_CODES.BAD_INPUT, message);
 }
 
 /** Partitions sorted ascending (a fixed lock order, so two committers cannot deadlock), validated. */

@@ -1,8 +1,8 @@
 // In-process partitioned log: the embedded stand-in for Kafka. One array per partition, messages kept as
 // strings, each appended to the partition it names or to its key's (exactly like Kafka's default partitioner).
-import { CartstreamError, ERROR_CODES } from "../errors/index.ts";
+import { badInput, CartstreamError, ERROR_CODES } from "../errors/index.ts";
 import type { ConsumedMessage, ConsumeResult, MessagePosition, ProducedMessage, Transport } from "./types.ts";
-import { badInput, checkNewTopic, checkRead, targetPartition, topicExists } from "./validate.ts";
+import { checkNewTopic, checkRead, targetPartition, topicExists } from "./validate.ts";
 
 interface StoredMessage {
   key: string;

@@ -1,7 +1,7 @@
 // Kafka's default (Java client) partitioner for keyed messages: toPositive(murmur2(utf8(key))) % partitions.
 // The same function as kafkajs's Partitioners.DefaultPartitioner and the Java client's
 // BuiltInPartitioner.partitionForKey, so a user lands on the same partition in embedded and Kafka runs.
-import { CartstreamError, ERROR_CODES } from "../errors/index.ts";
+import { badInput } from "../errors/index.ts";
 
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
@@ -45,8 +45,7 @@ export function toPositive(x: number): number {
 /** Partition of a keyed message among `numPartitions` partitions. */
 export function partitionForKey(key: string, numPartitions: number): number {
   if (!Number.isInteger(numPartitions) || numPartitions < 1) {
-    throw new CartstreamError(
-      ERROR_CODES.BAD_INPUT,
+    throw badInput(
       `numPartitions must be a positive integer, got ${numPartitions}; pass the topic's partition count`,
     );
   }

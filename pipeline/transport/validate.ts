@@ -1,11 +1,7 @@
 // Argument checks every Transport makes the same way, with the same messages.
-import { CartstreamError, ERROR_CODES } from "../errors/index.ts";
+import { badInput, type CartstreamError } from "../errors/index.ts";
 import { partitionForKey } from "./partitioner.ts";
 import type { ProducedMessage } from "./types.ts";
-
-export function badInput(message: string): CartstreamError {
-  return new CartstreamError(ERROR_CODES.BAD_INPUT, message);
-}
 
 /** createTopic's arguments. */
 export function checkNewTopic(topic: string, partitions: number): void {

@@ -96,7 +96,7 @@ export async function writeDataset(
   return dir;
 }
 
-/** The default phase-1 config (seed 42): the run SPEC section 6's ranges are calibrated on. */
+/** The default phase-1 config (seed 42): the run the phase-1 ranges are calibrated on. */
 export function phase1Config(): SimulatorConfig {
   return resolveSimulatorConfig({});
 }

@@ -38,7 +38,7 @@ describe("shipped profiles", () => {
     expect(listProfiles().map((p) => p.name)).toEqual(["industry-2024", "phase1"]);
   });
 
-  it("phase1 has the SPEC section 6 ranges, each with a source, and the intended conversion block", () => {
+  it("phase1 has the phase-1 benchmark ranges, each with a source, and the intended conversion block", () => {
     const p = loadProfile("phase1");
     expect(p.checks).toHaveLength(14);
     for (const c of p.checks) {

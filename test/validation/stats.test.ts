@@ -22,7 +22,9 @@ describe("lnGamma", () => {
   });
 
   it("rejects x <= 0", () => {
-    expect(() => lnGamma(0)).toThrow(RangeError);
+    expect(() => lnGamma(0)).toThrow(
+      expect.objectContaining({ code: "CS_BAD_INPUT", message: "lnGamma: x must be > 0, got 0" }),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
-// Sequencing rules (SPEC section 2), counted over the raw events by sql/sequencing.sql, and the count of
-// events breaking any rule compared with the sessions' own sequence_violations column.
+// The sequencing rules (session_start first, add after a view ..., nothing after session_end), counted
+// over the raw events by sql/sequencing.sql (an implementation of its own, independent of the ground
+// truth's), and the count of events breaking any rule compared with the sessions' sequence_violations.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { DatasetInput } from "../dataset.ts";
 import { fmtInt } from "../format.ts";

@@ -94,7 +94,7 @@ ${rows}
 </tbody>
 </table>
 <p class="meta">${BADGES.ok} rule holds · ${BADGES.intended} intended deviation (outside the benchmark, inside the profile's documented intended range: a pass, labelled) · ${BADGES.warning} warning (a pass unless --strict; skipped checks count here) · ${BADGES.error} failure. Intervals: Wilson 95% on n / design effect (users as clusters).</p>
-<h2>Known contradictions in the phase-1 report (SPEC section 7)</h2>
+<h2>Known contradictions in the phase-1 report</h2>
 <ul>
 ${contradictions}
 </ul>

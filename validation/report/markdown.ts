@@ -64,7 +64,7 @@ export function renderMarkdown(r: ValidationResult): string {
     for (const c of sourced) lines.push(`- \`${c.metric}\`: ${c.source}`);
     lines.push("", "</details>", "");
   }
-  lines.push("### Known contradictions in the phase-1 report (SPEC section 7)", "");
+  lines.push("### Known contradictions in the phase-1 report", "");
   for (const k of r.contradictions) {
     lines.push(
       `- **${k.title}**${k.appliesHere ? " (applies to this dataset)" : ""}: ${k.claim} ${k.finding}`,

@@ -1,5 +1,5 @@
 -- Open sessions over event time: the peak over all users and the most one user had open at once
--- (SPEC section 7: 400 users cannot produce 40 events/s of 5.5-minute sessions one session at a time).
+-- (400 users cannot produce 40 events/s of 5.5-minute sessions one session at a time).
 -- A session is open on [start_time, last_activity]; at equal times a start counts before an end.
 WITH edges AS (
   SELECT user_id, start_time AS t, 1 AS delta FROM sessions

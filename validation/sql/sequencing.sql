@@ -1,4 +1,4 @@
--- Sequencing rules (SPEC section 2) checked over the raw events, one row: events breaking each rule, events
+-- The sequencing rules checked over the raw events, one row: events breaking each rule, events
 -- breaking at least one (comparable with sum(sessions.sequence_violations)), and up to 3 sample event ids per
 -- rule. Parameter $timeout_ms: a gap longer than the inactivity timeout starts a new session (segment), and
 -- rules apply within a segment. Events are ordered by (event_time, event_id); duplicate event_ids count once.

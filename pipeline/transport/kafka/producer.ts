@@ -3,9 +3,10 @@
 // project's partitioner. consume() is a random-access read through a one-off consumer group (reader.ts).
 import type { Admin, Kafka, Message, Producer } from "kafkajs";
 import { parseOptions } from "../../config/index.ts";
+import { badInput } from "../../errors/index.ts";
 import { PRODUCED_AT_HEADER } from "../../events/index.ts";
 import type { ConsumeResult, MessagePosition, ProducedMessage, Transport } from "../types.ts";
-import { badInput, checkNewTopic, checkRead, targetPartition, topicExists } from "../validate.ts";
+import { checkNewTopic, checkRead, targetPartition, topicExists } from "../validate.ts";
 import { cartstreamPartitioner, createKafkaClient } from "./client.ts";
 import { kafkaError, notAcknowledged, topicNotFound } from "./errors.ts";
 import {

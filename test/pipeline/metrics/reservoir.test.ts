@@ -9,7 +9,9 @@ describe("percentiles", () => {
     expect(percentileOfSorted([1, 2, 3, 4], 0.5)).toBe(2);
     expect(percentileOfSorted([1, 2, 3, 4], 0.51)).toBe(3);
     expect(Number.isNaN(percentileOfSorted([], 0.5))).toBe(true);
-    expect(() => percentileOfSorted([1], 1.5)).toThrow(RangeError);
+    expect(() => percentileOfSorted([1], 1.5)).toThrow(
+      expect.objectContaining({ code: "CS_BAD_INPUT", message: "percentile must be in [0, 1], got 1.5" }),
+    );
   });
 });
 
