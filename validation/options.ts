@@ -145,7 +145,6 @@ export const profileSchema = z
   });
 
 export type Profile = z.infer<typeof profileSchema>;
-export type RangeCheck = Profile["checks"][number];
 export type ParsedProfile = Profile & { path: string };
 
 /** Profile issues in the shared format; an unknown metric lists the known ones. */
