@@ -1,5 +1,6 @@
-// The cartstream CLI: the only place (with make) that wires stages and adapters together.
-import { CartstreamError, UsageError } from "../pipeline/errors/index.ts";
+// The cartstream CLI: each command parses its flags, calls one service (pipeline/service, jobs/) and turns
+// the outcome into an exit code. Usage and config errors exit 2, other coded errors 1.
+import { CartstreamError, ERROR_CODES, UsageError } from "../pipeline/errors/index.ts";
 
 interface Command {
   summary: string;
@@ -14,7 +15,7 @@ const COMMANDS: Record<string, Command> = {
   },
   validate: {
     summary: "validate a dataset folder against a benchmark profile (the CI gate)",
-    load: () => import("../validation/cli.ts"),
+    load: () => import("./commands/validate.ts"),
   },
   simulate: {
     summary: "simulate shoppers and write their events (NDJSON or Parquet)",
@@ -36,10 +37,6 @@ const COMMANDS: Record<string, Command> = {
   schema: { summary: "print or write the event JSON Schema", load: () => import("./commands/schema.ts") },
 };
 
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
-}
-
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
@@ -55,8 +52,12 @@ function usage(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    if (name === undefined) {
+      console.error(usage());
+      return 2;
+    }
     console.log(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
@@ -73,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof CartstreamError) {
       console.error(`cartstream ${name}: error ${err.code}: ${err.message}`);
-      return err.code === "CS_BAD_CONFIG" ? 2 : 1;
+      return err.code === ERROR_CODES.BAD_CONFIG ? 2 : 1;
     }
     console.error(`cartstream ${name}: unexpected error: ${(err as Error).stack ?? String(err)}`);
     return 1;

@@ -16,3 +16,4 @@ export {
   type SessionComparison,
   sessionsSqlText,
 } from "./ground-truth.ts";
+export { describeVerification, type Verification, type VerifyOptions, verifySessions } from "./verify.ts";

@@ -4,8 +4,8 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { pgSchema } from "../../cli/store-flags.ts";
 import { compareSessions, groundTruthSessions } from "../../pipeline/ground-truth/index.ts";
+import { pgSchema } from "../../pipeline/service/index.ts";
 import { openPgDb, openStore, quoteIdent } from "../../pipeline/store/index.ts";
 import { REPO_ROOT, runCli } from "../helpers/cli.ts";
 
