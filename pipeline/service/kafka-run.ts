@@ -11,7 +11,6 @@ import { KafkaTransport } from "../transport/index.ts";
 import { aggregatorWorkerArgs } from "./aggregator-worker.ts";
 import { fmtInt } from "./format.ts";
 import {
-  AGGREGATOR_DEFAULTS,
   DEFAULT_TOPIC,
   KAFKA_RUN_DEFAULTS,
   type KafkaRunOptions,
@@ -69,7 +68,7 @@ export async function runKafka(input: KafkaRunInput, hooks: ServiceHooks = {}): 
           topic,
           dlqTopic: `${topic}.dlq`,
           timeoutMs: Math.round(o.config.session_timeout_s * 1000),
-          metricsPort: i === 0 ? AGGREGATOR_DEFAULTS.metricsPort : 0,
+          metricsPort: i === 0 || o.metricsPort < 0 ? o.metricsPort : 0,
           redis: o.redis,
           exitWhenDone: true,
           logEveryS: 10,

@@ -60,12 +60,15 @@ export interface KafkaRunOptions extends RunOptions {
   injectBad: number;
   /** Aggregators publish open sessions to Redis. */
   redis: boolean;
+  /** The first aggregator's /metrics port (the others pick free ports; 0: any free port, -1: off). */
+  metricsPort: number;
 }
 
 export const KAFKA_RUN_DEFAULTS = {
   ...RUN_DEFAULTS,
   injectBad: 0,
   redis: true,
+  metricsPort: DEFAULT_METRICS_PORT,
 } as const satisfies Partial<KafkaRunOptions>;
 
 export interface AggregatorOptions {
