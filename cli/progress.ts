@@ -2,7 +2,7 @@
 // Silent for short runs: nothing is drawn during the first second.
 import { fmtInt } from "../pipeline/service/index.ts";
 
-export interface ProgressOptions {
+interface ProgressOptions {
   label: string;
   total?: number;
   unit: string;
@@ -12,7 +12,7 @@ export interface ProgressOptions {
   quiet?: boolean;
 }
 
-export class Progress {
+class Progress {
   private readonly started = performance.now();
   private lastDraw = 0;
   private drawn = false;

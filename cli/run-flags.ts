@@ -73,8 +73,3 @@ export function crashHook(
     process.kill(process.pid, "SIGKILL");
   };
 }
-
-/** Where a command's lines go: stderr, or nowhere with --quiet. */
-export function stderrLog(quiet = false): ((line: string) => void) | undefined {
-  return quiet ? undefined : (line) => process.stderr.write(`${line}\n`);
-}
