@@ -2,50 +2,41 @@
 // the outcome into an exit code. Usage and config errors exit 2, other coded errors 1.
 import { CartstreamError, ERROR_CODES, UsageError } from "../pipeline/errors/index.ts";
 
-interface Command {
-  summary: string;
-  load: () => Promise<{ run: (argv: string[]) => Promise<number> }>;
-}
+/** Each command's one line in `cartstream --help` (its own --help has the details), in this order. */
+const SUMMARIES = {
+  dataset:
+    "the main job: simulate, stream, snapshot, features, train/test Parquet, manifest, data card, validation",
+  validate: "validate a dataset folder against a benchmark profile (the CI gate)",
+  simulate: "simulate shoppers and write their events (NDJSON or Parquet)",
+  run: "stream simulated events through the sessionizer into the session store (embedded by default)",
+  produce: "simulate and send the events to Kafka",
+  aggregate: "one aggregator process: Kafka -> sessionizer -> PostgreSQL (+ Redis live state)",
+  live: "list open sessions from Redis, carts at risk first",
+  schema: "print or write the event JSON Schema",
+};
+type CommandName = keyof typeof SUMMARIES;
 
-const COMMANDS: Record<string, Command> = {
-  dataset: {
-    summary:
-      "the main job: simulate, stream, snapshot, features, train/test Parquet, manifest, data card, validation",
-    load: () => import("./commands/dataset.ts"),
-  },
-  validate: {
-    summary: "validate a dataset folder against a benchmark profile (the CI gate)",
-    load: () => import("./commands/validate.ts"),
-  },
-  simulate: {
-    summary: "simulate shoppers and write their events (NDJSON or Parquet)",
-    load: () => import("./commands/simulate.ts"),
-  },
-  run: {
-    summary: "stream simulated events through the sessionizer into the session store (embedded by default)",
-    load: () => import("./commands/run.ts"),
-  },
-  produce: { summary: "simulate and send the events to Kafka", load: () => import("./commands/produce.ts") },
-  aggregate: {
-    summary: "one aggregator process: Kafka -> sessionizer -> PostgreSQL (+ Redis live state)",
-    load: () => import("./commands/aggregate.ts"),
-  },
-  live: {
-    summary: "list open sessions from Redis, carts at risk first",
-    load: () => import("./commands/live.ts"),
-  },
-  schema: { summary: "print or write the event JSON Schema", load: () => import("./commands/schema.ts") },
+/** Loaded on use, so that a command does not pay for the others' dependencies (DuckDB, kafkajs, ...). */
+const COMMANDS: Record<CommandName, () => Promise<{ run: (argv: string[]) => Promise<number> }>> = {
+  dataset: () => import("./commands/dataset.ts"),
+  validate: () => import("./commands/validate.ts"),
+  simulate: () => import("./commands/simulate.ts"),
+  run: () => import("./commands/run.ts"),
+  produce: () => import("./commands/produce.ts"),
+  aggregate: () => import("./commands/aggregate.ts"),
+  live: () => import("./commands/live.ts"),
+  schema: () => import("./commands/schema.ts"),
 };
 
 function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const width = Math.max(...Object.keys(SUMMARIES).map((c) => c.length));
   return [
     "cartstream: realistic e-commerce session datasets, streamed through Kafka into PostgreSQL",
     "",
     "usage: cartstream <command> [options]     (cartstream <command> --help for its options)",
     "",
     "commands:",
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    ...Object.entries(SUMMARIES).map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
   ].join("\n");
 }
 
@@ -59,13 +50,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (!command) {
     console.error(`cartstream: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
   try {
-    const mod = await command.load();
+    const mod = await command();
     return await mod.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -5,13 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main.ts";
 import type { ValidationResult } from "../../validation/index.ts";
-import {
-  phase1Config,
-  removeRoot,
-  simulateEventsParquet,
-  tempRoot,
-  writeDataset,
-} from "../validation/helpers.ts";
+import { removeRoot, tempRoot, writePhase1Dataset } from "../validation/helpers.ts";
 
 // Validation of a full dataset costs several CPU seconds (ground truth, sequencing SQL); CI machines are shared.
 const HEAVY_MS = 300_000;
@@ -21,10 +15,7 @@ let good: string;
 
 beforeAll(async () => {
   root = tempRoot("cli");
-  const config = phase1Config();
-  const base = join(root, "base-events.parquet");
-  await simulateEventsParquet(config, base);
-  good = await writeDataset(join(root, "good"), base, config);
+  good = await writePhase1Dataset(root);
 }, HEAVY_MS);
 
 afterAll(() => removeRoot(root));

@@ -1,24 +1,15 @@
 // runDatasetJob in process: the run, the builder and the validation gate as function calls, and a
 // missing run refused before anything is written.
-import { randomUUID } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDatasetJob } from "../../jobs/index.ts";
 import { ERROR_CODES } from "../../pipeline/errors/index.ts";
 import { resolveSimulatorConfig } from "../../pipeline/simulator/index.ts";
+import { removeRunFolders, runNames } from "../helpers/sessions.ts";
 
-const names: string[] = [];
-function newName(tag: string): string {
-  const name = `test-job-${tag}-${randomUUID().slice(0, 8)}`;
-  names.push(name);
-  return name;
-}
-afterAll(() => {
-  for (const name of names)
-    for (const dir of ["runs", "pglite", "datasets"])
-      rmSync(join("data", dir, name), { recursive: true, force: true });
-});
+const { names, newName } = runNames("test-job");
+afterAll(() => removeRunFolders(names));
 
 describe("runDatasetJob", () => {
   it("runs, builds and validates a short embedded run; the exit code is the gate's", async () => {

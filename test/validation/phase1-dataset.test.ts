@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GroundTruthComparer, type ValidationResult, validateDataset } from "../../validation/index.ts";
-import { phase1Config, removeRoot, simulateEventsParquet, tempRoot, writeDataset } from "./helpers.ts";
+import { phase1Config, removeRoot, tempRoot, writeDataset, writePhase1Dataset } from "./helpers.ts";
 
 // Validation of a full dataset costs several CPU seconds (ground truth, sequencing SQL); CI machines are shared.
 const HEAVY_MS = 300_000;
@@ -15,10 +15,7 @@ let industry: ValidationResult;
 
 beforeAll(async () => {
   root = tempRoot("phase1");
-  const config = phase1Config();
-  const base = join(root, "base-events.parquet");
-  await simulateEventsParquet(config, base);
-  good = await writeDataset(join(root, "good"), base, config);
+  good = await writePhase1Dataset(root);
   phase1 = await validateDataset(good);
   industry = await validateDataset(good, {
     profile: "industry-2024",

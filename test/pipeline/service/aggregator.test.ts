@@ -18,6 +18,7 @@ import { resolveSimulatorConfig } from "../../../pipeline/simulator/index.ts";
 import { openStore } from "../../../pipeline/store/index.ts";
 import { KafkaTransport } from "../../../pipeline/transport/index.ts";
 import { ensureKafka } from "../../helpers/kafka.ts";
+import { expectSameSessions } from "../../helpers/sessions.ts";
 
 const name = `test-agg-${randomUUID().slice(0, 8)}`;
 const topic = `test-topic-${name}`;
@@ -33,32 +34,16 @@ afterAll(async () => {
 
 describe("streamFinished", () => {
   const ended = (nextOffset: number) => ({ nextOffset, state: { ended: true } });
-  it("needs every partition's end marker committed, not only the offsets caught up", () => {
-    expect(streamFinished([], new Map())).toBe(false);
-    expect(streamFinished([10, 4], new Map([[0, ended(10)]]))).toBe(false);
-    expect(
-      streamFinished(
-        [10, 4],
-        new Map([
-          [0, ended(10)],
-          [1, ended(4)],
-        ]),
-      ),
-    ).toBe(true);
-    expect(
-      streamFinished(
-        [10, 4],
-        new Map([
-          [0, ended(9)],
-          [1, ended(4)],
-        ]),
-      ),
-    ).toBe(false);
-    const caughtUp = new Map([
-      [0, ended(10)],
-      [1, { nextOffset: 4, state: { ended: false } }],
-    ]);
-    expect(streamFinished([10, 4], caughtUp)).toBe(false);
+  const open = (nextOffset: number) => ({ nextOffset, state: { ended: false } });
+  // Done needs every partition's end marker committed, not only the offsets caught up.
+  it.each([
+    ["no partitions yet", [], [], false],
+    ["a partition never committed", [10, 4], [ended(10)], false],
+    ["every end marker committed", [10, 4], [ended(10), ended(4)], true],
+    ["one partition behind its end", [10, 4], [ended(9), ended(4)], false],
+    ["caught up but not ended", [10, 4], [ended(10), open(4)], false],
+  ] as const)("%s -> %s", (_what, ends, stored, done) => {
+    expect(streamFinished(ends, new Map(stored.map((o, p) => [p, o])))).toBe(done);
   });
 });
 
@@ -95,9 +80,7 @@ describe("runAggregator + produceToKafka", () => {
         actual: () => store.reader.readSessions(),
         timeoutMs: 60_000,
       });
-      expect(v.onlyInExpected.samples).toEqual([]);
-      expect(v.onlyInActual.samples).toEqual([]);
-      expect(v.equal).toBe(true);
+      expectSameSessions(v);
       expect(v.actualCount).toBeGreaterThan(50);
     } finally {
       await store.close();
