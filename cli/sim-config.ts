@@ -1,6 +1,7 @@
-// Shared by every command that simulates: --config/--seed/--users/--rate/--duration/--end flags -> config.
-import type { SimulatorConfig } from "../pipeline/simulator/index.ts";
-import { resolveSimulatorConfig } from "../pipeline/simulator/index.ts";
+// Shared by every command that simulates: --config/--seed/--users/--rate/--duration/--end/--start-time and
+// --clock/--speed -> the simulator config and the clock.
+import type { ClockName, SimulatorConfig } from "../pipeline/simulator/index.ts";
+import { CLOCKS, resolveSimulatorConfig } from "../pipeline/simulator/index.ts";
 import type { FlagSpec, ParsedFlags } from "./args.ts";
 import { choiceFlag, intFlag, numberFlag, stringFlag } from "./args.ts";
 import { DEFAULT_CONFIG_PATH, readJsonConfig } from "./config-file.ts";
@@ -23,6 +24,16 @@ export const SIM_FLAGS = {
   },
 } satisfies Record<string, FlagSpec>;
 
+export const CLOCK_FLAGS = {
+  clock: {
+    type: "string",
+    arg: CLOCKS.join("|"),
+    help: "virtual: as fast as possible; real: paced by the wall clock at the configured rate",
+    default: "virtual",
+  },
+  speed: { type: "string", arg: "X", help: "real clock: simulated seconds per wall second", default: "1" },
+} satisfies Record<string, FlagSpec>;
+
 export function simConfigFromFlags(flags: ParsedFlags): { config: SimulatorConfig; path: string } {
   const path = stringFlag(flags, "config") ?? DEFAULT_CONFIG_PATH;
   const raw = readJsonConfig(path);
@@ -39,4 +50,18 @@ export function simConfigFromFlags(flags: ParsedFlags): { config: SimulatorConfi
     path,
   );
   return { config, path };
+}
+
+export interface ClockChoice {
+  clock: ClockName;
+  speed: number;
+  /** The real clock anchors the first event at the wall clock unless --start-time is given. */
+  startTimeMs: number | undefined;
+}
+
+export function clockFromFlags(flags: ParsedFlags): ClockChoice {
+  const clock = choiceFlag(flags, "clock", CLOCKS) ?? "virtual";
+  const speed = numberFlag(flags, "speed", 0, 1_000_000, true) ?? 1;
+  const anchored = clock === "real" && stringFlag(flags, "start-time") === undefined;
+  return { clock, speed, startTimeMs: anchored ? Date.now() : undefined };
 }

@@ -2,9 +2,39 @@
 # make test: the whole suite, service tests included. Starts what the tests need: a local Kafka broker
 # (stopped again afterwards if this script started it), PostgreSQL and Redis checks, and Debian's
 # Chromium for the report screenshot test.
+#
+# scripts/test.sh --unit: the unit tests, i.e. those that need no service (no PostgreSQL server, Redis,
+# Kafka, Jupyter or Chromium; embedded PGlite and in-memory DuckDB are fine) and do not drive the CLI end
+# to end through child processes (make test covers those). The service URLs point at closed ports, so a
+# test that needs a service and is missing from SERVICE_TESTS fails instead of passing by luck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=UTC
+
+# The tests that need a running service, and the CLI's end-to-end runs (globs for vitest --exclude).
+SERVICE_TESTS=(
+  "test/cli/run.test.ts"                    # one case on the PostgreSQL server
+  "test/cli/run-kafka.test.ts"
+  "test/cli/dataset.test.ts"                # end to end: phase-1 runs and datasets in child processes
+  "test/cli/simulate.test.ts"               # end to end: a child process per case
+  "test/**/kafka*.test.ts"
+  "test/**/kafka/**"
+  "test/pipeline/live/**"                   # Redis
+  "test/pipeline/store/postgres.test.ts"
+  "test/pipeline/service/aggregator.test.ts"
+  "test/pipeline/service/kafka-run.test.ts"
+  "test/notebooks/notebooks.test.ts"        # Jupyter
+  "test/validation/report-html.test.ts"     # Chromium
+)
+
+if [ "${1:-}" = "--unit" ]; then
+  shift
+  excludes=()
+  for glob in "${SERVICE_TESTS[@]}"; do excludes+=(--exclude "$glob"); done
+  echo "[test] unit tests on node $(node --version) (no services, no end-to-end CLI runs)"
+  DATABASE_URL="postgres://nobody@127.0.0.1:1/none" REDIS_URL="redis://127.0.0.1:1" KAFKA_BROKERS="127.0.0.1:1" \
+    exec npx vitest run "${excludes[@]}" "$@"
+fi
 
 if [ ! -x /usr/bin/chromium ]; then
   echo "[test] installing Debian's chromium (headless screenshots of report.html)"

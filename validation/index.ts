@@ -19,6 +19,7 @@ export {
 export { listProfiles, loadProfile, PROFILES_DIR, type ProfileInfo } from "./profiles.ts";
 export { chartSpecs, renderHtml, renderMarkdown, renderSvg, writeReports } from "./report/index.ts";
 export { chiSquareGoodnessOfFit, chiSquareSurvival, regularizedGammaQ, wilsonInterval } from "./stats.ts";
+export { formatSummary } from "./summary.ts";
 export type {
   CheckKind,
   CheckResult,

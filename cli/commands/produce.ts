@@ -1,13 +1,14 @@
-// cartstream produce: simulate and send the events to Kafka.
-
-import { Simulation } from "../../pipeline/simulator/index.ts";
-import { KafkaTransport, produceSimulation } from "../../pipeline/transport/index.ts";
+// cartstream produce: simulate and send the events to Kafka (produceToKafka).
+import {
+  PRODUCE_DEFAULTS as D,
+  expectedEvents,
+  fmtInt,
+  produceToKafka,
+} from "../../pipeline/service/index.ts";
 import type { CommandSpec } from "../args.ts";
-import { choiceFlag, helpText, intFlag, numberFlag, parseFlags, stringFlag } from "../args.ts";
-import { fmtInt, Progress } from "../progress.ts";
-import { SIM_FLAGS, simConfigFromFlags } from "../sim-config.ts";
-
-export const DEFAULT_TOPIC = "ecommerce.events";
+import { helpText, intFlag, numberFlag, parseFlags, stringFlag } from "../args.ts";
+import { progressBar } from "../progress.ts";
+import { CLOCK_FLAGS, clockFromFlags, SIM_FLAGS, simConfigFromFlags } from "../sim-config.ts";
 
 export const spec: CommandSpec = {
   name: "produce",
@@ -16,20 +17,19 @@ export const spec: CommandSpec = {
     "cartstream produce [--topic T] [--partitions N] [--clock virtual|real] [--inject-bad F] [simulator options]",
   flags: {
     ...SIM_FLAGS,
-    topic: { type: "string", arg: "T", help: "events topic (created if missing)", default: DEFAULT_TOPIC },
-    partitions: { type: "string", arg: "N", help: "partitions when the topic is created", default: "5" },
-    clock: {
+    topic: { type: "string", arg: "T", help: "events topic (created if missing)", default: D.topic },
+    partitions: {
       type: "string",
-      arg: "virtual|real",
-      help: "virtual: as fast as possible; real: live, at the configured rate",
-      default: "virtual",
+      arg: "N",
+      help: "partitions when the topic is created",
+      default: String(D.partitions),
     },
-    speed: { type: "string", arg: "X", help: "real clock: simulated seconds per wall second", default: "1" },
+    ...CLOCK_FLAGS,
     "inject-bad": {
       type: "string",
       arg: "F",
       help: "add this fraction of bad messages (malformed JSON, schema-invalid, rule-breaking) for fault tests",
-      default: "0",
+      default: String(D.injectBad),
     },
     "no-end-marker": {
       type: "boolean",
@@ -48,57 +48,31 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const { config } = simConfigFromFlags(flags);
-  const topic = stringFlag(flags, "topic") ?? DEFAULT_TOPIC;
-  const partitions = intFlag(flags, "partitions", 1, 1000) ?? 5;
-  const clock = choiceFlag(flags, "clock", ["virtual", "real"] as const) ?? "virtual";
-  const speed = numberFlag(flags, "speed", 0, 1_000_000, true) ?? 1;
-  const injectBad = numberFlag(flags, "inject-bad", 0, 0.5) ?? 0;
+  const options = {
+    config,
+    topic: stringFlag(flags, "topic"),
+    partitions: intFlag(flags, "partitions", 1, 1000),
+    ...clockFromFlags(flags),
+    injectBad: numberFlag(flags, "inject-bad", 0, 0.5),
+    endMarker: flags["no-end-marker"] !== true,
+  };
   const quiet = flags.quiet === true;
-  const transport = new KafkaTransport({});
-  try {
-    await transport.createTopic(topic, partitions);
-    const actual = await transport.partitionCount(topic);
-    const sim = new Simulation(
-      config,
-      clock === "real" && stringFlag(flags, "start-time") === undefined ? Date.now() : undefined,
-    );
-    const progress = new Progress({
-      label: "[produce]",
-      total: Math.round(config.rate * config.duration_s),
-      unit: "events",
-      quiet,
-    });
-    const t0 = performance.now();
-    const r = await produceSimulation({
-      transport,
+  const progress = progressBar("[produce]", expectedEvents(config), quiet);
+  const r = await produceToKafka(options, progress).finally(() => progress.done());
+  const bad = r.injected.malformed_json + r.injected.schema_invalid + r.injected.rule_breaking;
+  progress.log?.(
+    `[produce] ${fmtInt(r.events)} events (+${bad} injected bad) to ${r.topic} (${r.partitions} partitions) in ${r.elapsedS.toFixed(2)} s, ${fmtInt(r.events / Math.max(r.elapsedS, 1e-9))} events/s`,
+  );
+  const { topic, partitions, events, messages, injected } = r;
+  console.log(
+    JSON.stringify({
       topic,
-      partitions: actual,
-      sim,
-      clock,
-      speed,
-      injectBad,
-      endMarker: flags["no-end-marker"] !== true,
-      onProgress: (n) => progress.update(n),
-    });
-    progress.done();
-    const s = (performance.now() - t0) / 1000;
-    if (!quiet) {
-      process.stderr.write(
-        `[produce] ${fmtInt(r.events)} events (+${r.injected.malformed_json + r.injected.schema_invalid + r.injected.rule_breaking} injected bad) to ${topic} (${actual} partitions) in ${s.toFixed(2)} s, ${fmtInt(r.events / Math.max(s, 1e-9))} events/s\n`,
-      );
-    }
-    console.log(
-      JSON.stringify({
-        topic,
-        partitions: actual,
-        events: r.events,
-        messages: r.messages,
-        injected: r.injected,
-        elapsed_s: Number(s.toFixed(3)),
-      }),
-    );
-  } finally {
-    await transport.close();
-  }
+      partitions,
+      events,
+      messages,
+      injected,
+      elapsed_s: Number(r.elapsedS.toFixed(3)),
+    }),
+  );
   return 0;
 }

@@ -15,3 +15,4 @@ export {
   runSessionsSql,
   sessionsSqlText,
 } from "./ground-truth.ts";
+export { describeVerification, type Verification, type VerifyOptions, verifySessions } from "./verify.ts";

@@ -44,7 +44,7 @@ export class ArchiveWriter {
   }
 }
 
-export function archiveFiles(dir: string): string[] {
+function archiveFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".ndjson"))

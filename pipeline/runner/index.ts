@@ -1,5 +1,5 @@
 // Public face of the runner: joins a transport, the sessionizer core and a store.
-export { ArchiveWriter, archiveFiles, compactArchive } from "./archive.ts";
+export { ArchiveWriter, compactArchive } from "./archive.ts";
 export {
   type FlushResult,
   type LivePublisher,

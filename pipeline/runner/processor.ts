@@ -84,15 +84,6 @@ export class PartitionProcessor {
     this.producedHeader = opts.producedAtHeader ?? "produced_at";
   }
 
-  get sessionizerOptions(): Readonly<SessionizerOptions> {
-    return this.core.options;
-  }
-
-  /** Owned partitions whose end-of-stream marker was read and whose sessions are all closed and committed. */
-  finishedPartitions(): number[] {
-    return [...this.owned].filter(([, o]) => o.closed && o.committed === o.next).map(([p]) => p);
-  }
-
   ownedPartitions(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);
   }

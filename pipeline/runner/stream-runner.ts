@@ -1,6 +1,6 @@
 // Drives one in-process streaming run: event batches are produced to a transport, the processors consume
 // their partitions from their committed offsets, and flush on size or time. The same processors run
-// against Kafka in `cartstream aggregate`; here the loop pulls from any Transport (the in-process log).
+// against Kafka in runAggregator (pipeline/service); here the loop pulls from any Transport.
 import type { ClickEvent } from "../events/index.ts";
 import { eventToNdjson } from "../simulator/index.ts";
 import type { ProducedMessage, Transport } from "../transport/index.ts";

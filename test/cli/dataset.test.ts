@@ -6,19 +6,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../pipeline/store/index.ts";
 import { REPO_ROOT, runCli } from "../helpers/cli.ts";
+import { removeRunFolders, runNames } from "../helpers/sessions.ts";
 
-const names: string[] = [];
-function newName(tag: string): string {
-  const name = `test-ds-${tag}-${randomUUID().slice(0, 8)}`;
-  names.push(name);
-  return name;
-}
-afterAll(() => {
-  for (const name of names) {
-    for (const dir of ["runs", "pglite", "datasets"])
-      rmSync(join(REPO_ROOT, "data", dir, name), { recursive: true, force: true });
-  }
-});
+const { names, newName } = runNames("test-ds");
+afterAll(() => removeRunFolders(names));
 
 describe("cartstream dataset", () => {
   it("builds the default phase1 dataset with no servers, writes every output, and passes the phase1 gate", () => {

@@ -6,14 +6,15 @@ import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgSchema } from "../../cli/store-flags.ts";
 import { compareSessions, groundTruthSessions } from "../../pipeline/ground-truth/index.ts";
 import { RedisLiveStore } from "../../pipeline/live/index.ts";
 import { compactArchive } from "../../pipeline/runner/index.ts";
+import { pgSchema } from "../../pipeline/service/index.ts";
 import { openPgDb, openStore, quoteIdent } from "../../pipeline/store/index.ts";
 import { KafkaTransport } from "../../pipeline/transport/index.ts";
 import { REPO_ROOT, runCli } from "../helpers/cli.ts";
 import { ensureKafka } from "../helpers/kafka.ts";
+import { expectSameSessions } from "../helpers/sessions.ts";
 
 const names: string[] = [];
 const topics: string[] = [];
@@ -66,9 +67,7 @@ async function expectGroundTruth(name: string) {
         ),
       );
     }
-    expect(cmp.onlyInExpected.samples).toEqual([]);
-    expect(cmp.onlyInActual.samples).toEqual([]);
-    expect(cmp.equal).toBe(true);
+    expectSameSessions(cmp);
     return { sessions: actual.length, expected };
   } finally {
     await store.close();
@@ -134,26 +133,11 @@ describe("Kafka + PostgreSQL + Redis", () => {
 
   it("kill -9 of one aggregator mid-run, then a restart: 0 lost, 0 double-counted", async () => {
     const name = newName("kill");
-    const topic = `ecommerce.events.${name}`;
-    topics.push(topic, `${topic}.dlq`);
-    const t = new KafkaTransport({});
-    await t.createTopic(topic, 5);
-    await t.close();
+    const topic = await newTopic(name);
     const a = startAggregator(name, topic, ["--flush-events", "2000"]);
     const b = startAggregator(name, topic, ["--flush-events", "2000", "--crash-after-commits", "4"]);
     // Live stream at 20x speed so the kill lands mid-stream.
-    const produced = runCliAsync([
-      "produce",
-      "--topic",
-      topic,
-      "--duration",
-      "600",
-      "--clock",
-      "real",
-      "--speed",
-      "20",
-      "--quiet",
-    ]);
+    const produced = produceLive(topic, 20);
     const crashed = await b.exit;
     expect(crashed.signal).toBe("SIGKILL");
     expect(crashed.stderr).toMatch(/killing this process \(SIGKILL\)/);
@@ -230,25 +214,10 @@ describe("Kafka + PostgreSQL + Redis", () => {
 
   it("flushing Redis mid-run changes nothing in PostgreSQL", async () => {
     const name = newName("redis");
-    const topic = `ecommerce.events.${name}`;
-    topics.push(topic, `${topic}.dlq`);
-    const t = new KafkaTransport({});
-    await t.createTopic(topic, 5);
-    await t.close();
+    const topic = await newTopic(name);
     const a = startAggregator(name, topic);
     const b = startAggregator(name, topic);
-    const produced = runCliAsync([
-      "produce",
-      "--topic",
-      topic,
-      "--duration",
-      "600",
-      "--clock",
-      "real",
-      "--speed",
-      "30",
-      "--quiet",
-    ]);
+    const produced = produceLive(topic, 30);
     const live = await RedisLiveStore.connect({});
     let flushedWhileOpen = 0;
     try {
@@ -271,6 +240,32 @@ describe("Kafka + PostgreSQL + Redis", () => {
     await expectGroundTruth(name);
   }, 900_000);
 });
+
+/** A fresh 5-partition topic (and its dead-letter topic) for the run `name`, deleted after the tests. */
+async function newTopic(name: string): Promise<string> {
+  const topic = `ecommerce.events.${name}`;
+  topics.push(topic, `${topic}.dlq`);
+  const t = new KafkaTransport({});
+  await t.createTopic(topic, 5);
+  await t.close();
+  return topic;
+}
+
+/** A live stream of 600 s of simulation at `speed` x the real clock, produced by the CLI. */
+function produceLive(topic: string, speed: number) {
+  return runCliAsync([
+    "produce",
+    "--topic",
+    topic,
+    "--duration",
+    "600",
+    "--clock",
+    "real",
+    "--speed",
+    String(speed),
+    "--quiet",
+  ]);
+}
 
 function runCliAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,32 +1,18 @@
 // The embedded pipeline end to end (issue 3 acceptance): PGlite and the PostgreSQL server both equal the
 // DuckDB ground truth row for row, and a run killed half-way resumes to the same table.
-import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { pgSchema } from "../../cli/store-flags.ts";
 import { compareSessions, groundTruthSessions } from "../../pipeline/ground-truth/index.ts";
-import { openPgDb, openStore, quoteIdent } from "../../pipeline/store/index.ts";
+import { dropRunSchema, pgSchema } from "../../pipeline/service/index.ts";
+import { openStore } from "../../pipeline/store/index.ts";
 import { REPO_ROOT, runCli } from "../helpers/cli.ts";
+import { expectSameSessions, removeRunFolders, runNames } from "../helpers/sessions.ts";
 
-const names: string[] = [];
-function newName(tag: string): string {
-  const name = `test-${tag}-${randomUUID().slice(0, 8)}`;
-  names.push(name);
-  return name;
-}
+const { names, newName } = runNames("test");
 
 afterAll(async () => {
-  for (const name of names) {
-    rmSync(join(REPO_ROOT, "data", "runs", name), { recursive: true, force: true });
-    rmSync(join(REPO_ROOT, "data", "pglite", name), { recursive: true, force: true });
-  }
-  const db = await openPgDb({});
-  try {
-    for (const name of names) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(pgSchema(name))} CASCADE`);
-  } finally {
-    await db.close();
-  }
+  removeRunFolders(names);
+  for (const name of names) await dropRunSchema(name);
 });
 
 const GT_EQUAL = /ground truth: user_sessions equals the DuckDB batch sessions row for row \(([\d,]+) rows/;
@@ -70,10 +56,7 @@ describe("cartstream run (embedded)", () => {
       const expected = await groundTruthSessions({
         parquet: join(REPO_ROOT, "data", "runs", name, "events.parquet"),
       });
-      const cmp = await compareSessions(expected, actual);
-      expect(cmp.onlyInExpected.samples).toEqual([]);
-      expect(cmp.onlyInActual.samples).toEqual([]);
-      expect(cmp.equal).toBe(true);
+      expectSameSessions(await compareSessions(expected, actual));
       expect(actual.length).toBeGreaterThan(6000);
     } finally {
       await store.close();

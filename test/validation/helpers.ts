@@ -100,3 +100,11 @@ export async function writeDataset(
 export function phase1Config(): SimulatorConfig {
   return resolveSimulatorConfig({});
 }
+
+/** The default phase-1 dataset in `root`: base-events.parquet simulated, then root/good written from it. */
+export async function writePhase1Dataset(root: string): Promise<string> {
+  const config = phase1Config();
+  const base = join(root, "base-events.parquet");
+  await simulateEventsParquet(config, base);
+  return writeDataset(join(root, "good"), base, config);
+}

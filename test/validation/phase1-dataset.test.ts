@@ -1,10 +1,9 @@
 // The default phase-1 dataset (real simulator, seed 42, ground-truth sessions) against both profiles.
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { run } from "../../validation/cli.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GroundTruthComparer, type ValidationResult, validateDataset } from "../../validation/index.ts";
-import { phase1Config, removeRoot, simulateEventsParquet, tempRoot, writeDataset } from "./helpers.ts";
+import { phase1Config, removeRoot, tempRoot, writeDataset, writePhase1Dataset } from "./helpers.ts";
 
 // Validation of a full dataset costs several CPU seconds (ground truth, sequencing SQL); CI machines are shared.
 const HEAVY_MS = 300_000;
@@ -16,10 +15,7 @@ let industry: ValidationResult;
 
 beforeAll(async () => {
   root = tempRoot("phase1");
-  const config = phase1Config();
-  const base = join(root, "base-events.parquet");
-  await simulateEventsParquet(config, base);
-  good = await writeDataset(join(root, "good"), base, config);
+  good = await writePhase1Dataset(root);
   phase1 = await validateDataset(good);
   industry = await validateDataset(good, {
     profile: "industry-2024",
@@ -270,95 +266,5 @@ describe("warnings, --strict and the ground-truth interface", { timeout: HEAVY_M
     const none = await validateDataset(good, { reports: false, groundTruth: null });
     expect(byId(none, "quality.ground_truth.sessions_equal").status).toBe("skipped");
     expect(none.exitCode).toBe(1);
-  });
-});
-
-describe("cartstream validate (validation/cli.ts)", { timeout: HEAVY_MS }, () => {
-  function capture() {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-    const error = vi
-      .spyOn(console, "error")
-      .mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    });
-    return {
-      out,
-      err,
-      restore() {
-        log.mockRestore();
-        error.mockRestore();
-        write.mockRestore();
-      },
-    };
-  }
-
-  it("prints the intended deviation and PASS with the report paths (exit 0/1)", async () => {
-    const io = capture();
-    let code: number;
-    try {
-      code = await run([good]);
-    } finally {
-      io.restore();
-    }
-    expect([0, 1]).toContain(code);
-    const text = io.out.join("\n");
-    expect(text).toMatch(/intended benchmark\.session_conversion_rate: .*intended deviation/);
-    expect(text).toMatch(/^PASS( with warnings)? \(exit [01]\)$/m);
-    expect(text).toContain(join(good, "validation", "report.html"));
-  });
-
-  it("prints each failing check on its own line and FAIL for industry-2024 (exit 2)", async () => {
-    const io = capture();
-    let code: number;
-    try {
-      code = await run(["--profile", "industry-2024", "--out", join(root, "cli-industry"), good]);
-    } finally {
-      io.restore();
-    }
-    expect(code).toBe(2);
-    const text = io.out.join("\n");
-    expect(text).toMatch(/^ {2}FAIL {5}benchmark\.session_conversion_rate: /m);
-    expect(text).toMatch(/^ {2}FAIL {5}benchmark\.median_session_duration_s: /m);
-    expect(text).toMatch(/^FAIL \(exit 2\)$/m);
-  });
-
-  it("--json prints the whole result; bad usage and missing folders exit 3; --help exits 0", async () => {
-    const io = capture();
-    let json: number;
-    let none: number;
-    let bogus: number;
-    let missing: number;
-    let help: number;
-    let list: number;
-    try {
-      json = await run(["--json", "--out", join(root, "cli-json"), good]);
-      none = await run([]);
-      bogus = await run(["--bogus", good]);
-      missing = await run([join(root, "does-not-exist")]);
-      help = await run(["--help"]);
-      list = await run(["--list-profiles"]);
-    } finally {
-      io.restore();
-    }
-    const parsed = JSON.parse(io.out[0]!) as ValidationResult;
-    expect(parsed.exitCode).toBe(json);
-    expect(parsed.checks.length).toBeGreaterThan(40);
-    expect(none).toBe(3);
-    expect(bogus).toBe(3);
-    expect(missing).toBe(3);
-    expect(help).toBe(0);
-    expect(list).toBe(0);
-    expect(io.err.join("\n")).toMatch(/expected exactly one DATASET_DIR/);
-    expect(io.err.join("\n")).toMatch(/--bogus/);
-    expect(io.err.join("\n")).toMatch(
-      /could not run: CS_NOT_FOUND: dataset folder .*does-not-exist does not exist/,
-    );
-    expect(io.out.join("\n")).toMatch(/usage: cartstream validate/);
-    expect(io.out.join("\n")).toMatch(/^industry-2024 +Newer public figures/m);
-    rmSync(join(root, "cli-json"), { recursive: true, force: true });
   });
 });

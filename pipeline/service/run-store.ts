@@ -1,21 +1,12 @@
-// --store pglite|postgres, shared by run and dataset: where user_sessions lives.
+// Where a run's user_sessions live: embedded PGlite under data/pglite/NAME, or the schema cs_NAME on the
+// PostgreSQL server at $DATABASE_URL. A fresh run wipes that run's previous store data first.
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Store } from "../pipeline/store/index.ts";
-import { openPgDb, openStore, quoteIdent } from "../pipeline/store/index.ts";
-import type { FlagSpec } from "./args.ts";
+import type { Store } from "../store/index.ts";
+import { openPgDb, openStore, quoteIdent } from "../store/index.ts";
 
 export const STORE_KINDS = ["pglite", "postgres"] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
-
-export const STORE_FLAGS = {
-  store: {
-    type: "string",
-    arg: "pglite|postgres",
-    help: "pglite: embedded, file-backed under data/pglite/NAME; postgres: the server at $DATABASE_URL, schema cs_NAME",
-    default: "pglite",
-  },
-} satisfies Record<string, FlagSpec>;
 
 export function pgliteDir(name: string): string {
   return join("data", "pglite", name);
@@ -36,16 +27,31 @@ export async function openRunStore(kind: StoreKind, name: string, fresh: boolean
     }
     return openStore({ kind: "pglite", db: { dataDir } });
   }
-  const schema = pgSchema(name);
-  if (fresh) {
-    const db = await openPgDb({});
-    try {
-      await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-    } finally {
-      await db.close();
-    }
+  if (fresh) await dropRunSchema(name);
+  return openStore({ kind: "postgres", db: { schema: pgSchema(name) } });
+}
+
+/** Runs `fn` on an open store and closes it (a close failure after a failure of `fn` is not reported). */
+export async function withStore<T>(store: Store, fn: (store: Store) => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await fn(store);
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
   }
-  return openStore({ kind: "postgres", db: { schema } });
+  await store.close();
+  return result;
+}
+
+/** Drops the run's schema on the PostgreSQL server (tests and fresh runs). */
+export async function dropRunSchema(name: string): Promise<void> {
+  const db = await openPgDb({});
+  try {
+    await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(pgSchema(name))} CASCADE`);
+  } finally {
+    await db.close();
+  }
 }
 
 const TEMPLATE_DIR = join(".cache", "pglite-template");

@@ -1,0 +1,89 @@
+// Simulate to a file (`cartstream simulate`): NDJSON (or stdout), or typed ZSTD Parquet through DuckDB;
+// the run's summary in words.
+import { mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { eventsNdjsonToParquet, NdjsonWriter } from "../files/index.ts";
+import type { ClockName, SimulationSummary, SimulatorConfig } from "../simulator/index.ts";
+import { eventToNdjson, Simulation } from "../simulator/index.ts";
+import { fmtInt } from "./format.ts";
+import type { ServiceHooks } from "./options.ts";
+import { expectedEvents, simulationBatches } from "./simulation-source.ts";
+
+export interface SimulateOptions {
+  config: SimulatorConfig;
+  clock: ClockName;
+  speed: number;
+  startTimeMs?: number;
+  /** .ndjson/.jsonl file, .parquet file, or "-" for stdout. */
+  out: string;
+}
+
+export interface SimulateResult {
+  summary: SimulationSummary;
+  events: number;
+  elapsedS: number;
+}
+
+export async function simulateToFile(
+  o: SimulateOptions,
+  hooks: Pick<ServiceHooks, "onProgress"> = {},
+): Promise<SimulateResult> {
+  const t0 = performance.now();
+  const sim = new Simulation(o.config, o.startTimeMs);
+  const total = expectedEvents(o.config);
+  const parquet = o.out.endsWith(".parquet");
+  const tmpDir = parquet ? join(tmpdir(), `cartstream-sim-${process.pid}-${Date.now()}`) : undefined;
+  if (tmpDir) mkdirSync(tmpDir, { recursive: true });
+  const ndjsonPath = tmpDir ? join(tmpDir, "events.ndjson") : o.out;
+  const writer = new NdjsonWriter(ndjsonPath);
+  let n = 0;
+  try {
+    for await (const batch of simulationBatches(sim, o.clock, o.speed)) {
+      const lines = new Array<string>(batch.length);
+      for (let i = 0; i < batch.length; i++) lines[i] = eventToNdjson(batch[i]!);
+      await writer.writeLines(lines);
+      n += batch.length;
+      hooks.onProgress?.(n, total, "");
+    }
+    await writer.close();
+    if (parquet) {
+      mkdirSync(dirname(o.out), { recursive: true });
+      await eventsNdjsonToParquet(ndjsonPath, o.out);
+    }
+  } finally {
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  }
+  return { summary: sim.summary(), events: n, elapsedS: (performance.now() - t0) / 1000 };
+}
+
+/** The summary in words: events per type, sessions, users per persona, realized rate, peak concurrency. */
+export function describeSimulation(
+  s: SimulationSummary,
+  configPath: string,
+  out: string,
+  elapsedS: number,
+): string {
+  const pct = (v: number, t: number) => (t ? ((100 * v) / t).toFixed(1) : "0.0");
+  const shares = (o: Record<string, number>, f: (k: string, v: number) => string) =>
+    Object.entries(o)
+      .map(([k, v]) => f(k, v))
+      .join(", ");
+  const lines = [
+    `simulated ${fmtInt(s.events)} events in ${fmtInt(s.sessions)} sessions (seed ${s.seed}, config ${configPath}) -> ${out}`,
+    `  realized rate ${s.realizedRate.toFixed(2)} events/s over the ${s.durationS} s window (target ${s.targetRate}); event-time span ${s.spanS.toFixed(0)} s including drain`,
+    `  wall time ${elapsedS.toFixed(2)} s (${fmtInt(s.events / Math.max(elapsedS, 1e-9))} events/s)`,
+    "  events per type:",
+    ...Object.entries(s.eventsByType).map(
+      ([k, v]) => `    ${k.padEnd(20)} ${fmtInt(v).padStart(9)}  ${pct(v, s.events).padStart(5)}%`,
+    ),
+    `  users per persona: ${shares(s.usersByPersona, (k, v) => `${k} ${v}`)}`,
+    `  sessions per persona: ${shares(s.sessionsByPersona, (k, v) => `${k} ${fmtInt(v)} (${pct(v, s.sessions)}%)`)}`,
+    `  intended outcomes: ${shares(s.sessionsByOutcome, (k, v) => `${k} ${pct(v, s.sessions)}%`)}`,
+    `  devices: ${shares(s.sessionsByDevice, (k, v) => `${k} ${pct(v, s.sessions)}%`)}`,
+    `  peak open sessions ${fmtInt(s.peakOpenSessions)}; most sessions one user had open at once: ${s.maxOpenSessionsPerUser}`,
+  ];
+  if (s.intendedSplits) lines.push(`  sessions split on purpose (idle > timeout): ${s.intendedSplits}`);
+  if (s.eventsCut) lines.push(`  events cut at the window's end (--end cut): ${fmtInt(s.eventsCut)}`);
+  return lines.join("\n");
+}
