@@ -87,7 +87,7 @@ async function compareVariant(
     const b = `f.${quoteIdent(c)}`;
     const t = martTypes.get(c)!;
     return t === "DOUBLE" || t === "FLOAT"
-      ? `NOT (${a} IS NOT DISTINCT FROM ${b} OR abs(${a} - ${b}) <= ${DOUBLE_TOLERANCE} * greatest(1, abs(${a})))`
+      ? `NOT (${a} IS NOT DISTINCT FROM ${b} OR coalesce(abs(${a} - ${b}) <= ${DOUBLE_TOLERANCE} * greatest(1, abs(${a})), false))`
       : `${a} IS DISTINCT FROM ${b}`;
   };
   const r = await queryOne(
