@@ -74,7 +74,7 @@ describe("declared reads", () => {
   });
 
   it("a session-end abandoned model gets no feature that reads a cart event; prediction point keeps all", () => {
-    const fullFeatures = DATASET_COLUMNS.filter((c) => c.role === "feature");
+    const fullFeatures = DATASET_COLUMNS.flatMap((c) => (c.role === "feature" ? [c] : []));
     const abandoned = featuresFor("full", "abandoned");
     for (const c of fullFeatures) {
       const readsCart = c.reads.some((r) => (CART_EVENTS as readonly string[]).includes(r));
