@@ -2,7 +2,7 @@
 // It returns a result object in every case; "could not run" is exit code 3 with `error` set, never a throw.
 import { resolve } from "node:path";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
-import { benchmarkChecks } from "./checks/benchmark.ts";
+import { benchmarkChecks, realismChecks } from "./checks/benchmark.ts";
 import { distributionChecks } from "./checks/distribution.ts";
 import { groundTruthCheck, projectGroundTruth } from "./checks/ground-truth.ts";
 import { qualityChecks } from "./checks/quality.ts";
@@ -97,6 +97,7 @@ export async function validateDataset(dir: string, options: ValidateOptions = {}
     const facts = await computeFacts(con, input, computed, profile);
     const checks: CheckResult[] = [
       ...benchmarkChecks(profile, computed.metrics),
+      ...realismChecks(profile, computed.metrics),
       ...(await qualityChecks(con, input)),
       ...(await sequencingChecks(con, input)),
       await groundTruthCheck(
