@@ -6,7 +6,7 @@
 // test/calibrate/metrics.test.ts proves both give the same value for every metric on one dataset.
 import { Sessionizer } from "../pipeline/aggregator/index.ts";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
-import { DEVICE_TYPES, EVENT_TYPES, PERSONAS, type ClickEvent } from "../pipeline/events/index.ts";
+import { type ClickEvent, DEVICE_TYPES, EVENT_TYPES, PERSONAS } from "../pipeline/events/index.ts";
 import type { SessionRow } from "../pipeline/model/index.ts";
 import { METRICS } from "../validation/index.ts";
 
