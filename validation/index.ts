@@ -6,6 +6,7 @@ export {
 } from "./checks/ground-truth.ts";
 export { configDifferences, configFingerprint } from "./config-fingerprint.ts";
 export { DATASET_FILES } from "./dataset.ts";
+export { fmtRange, fmtValue } from "./format.ts";
 export { ValidationRunError } from "./errors.ts";
 export { METRIC_NAMES, METRICS, type MetricDefinition } from "./metric-definitions.ts";
 export {
@@ -27,6 +28,7 @@ export type {
   ExitCode,
   MetricResult,
   Outcome,
+  Range,
   Severity,
   Status,
   ValidationResult,
