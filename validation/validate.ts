@@ -2,7 +2,7 @@
 // It returns a result object in every case; "could not run" is exit code 3 with `error` set, never a throw.
 import { resolve } from "node:path";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
-import { benchmarkChecks } from "./checks/benchmark.ts";
+import { benchmarkChecks, realismChecks } from "./checks/benchmark.ts";
 import { distributionChecks } from "./checks/distribution.ts";
 import { groundTruthCheck, projectGroundTruth } from "./checks/ground-truth.ts";
 import { guardGroup } from "./checks/guard.ts";
@@ -102,6 +102,9 @@ export async function validateDataset(dir: string, options: ValidateOptions = {}
     const checks: CheckResult[] = [
       ...(await guardGroup({ id: "benchmark.run", kind: "benchmark", title: "benchmark checks" }, () =>
         benchmarkChecks(p, computed.metrics),
+      )),
+      ...(await guardGroup({ id: "realism.run", kind: "realism", title: "realism checks" }, () =>
+        realismChecks(p, computed.metrics),
       )),
       ...(await guardGroup({ id: "quality.run", kind: "quality", title: "data-quality checks" }, () =>
         qualityChecks(con, input),
