@@ -9,6 +9,7 @@ import { fmtInt } from "../format.ts";
 import { count, queryOne, strings } from "../sql.ts";
 import type { CheckResult } from "../types.ts";
 import { examples, makeCheck } from "./result.ts";
+import { TRAINING_CHECKS } from "./training-catalogue.ts";
 import { type LoadedVariant, readable } from "./training-load.ts";
 import { SPLITS, type TrainingManifest } from "./training-manifest.ts";
 
@@ -170,9 +171,7 @@ export async function recomputeCheck(
         ? `a seeded sample of ${fmtInt(scope.sampledUsers)} of ${fmtInt(scope.users)} users (${fmtInt(scope.sessions)} sessions)`
         : `all ${fmtInt(scope.users)} users (${fmtInt(scope.sessions)} sessions)`;
     return makeCheck({
-      id: "training.rows.features_recomputed",
-      kind: "training",
-      title: "feature values equal a recomputation from sessions and events",
+      ...TRAINING_CHECKS.featuresRecomputed,
       severity: "error",
       status: bad === 0 ? "pass" : "fail",
       value: bad,
