@@ -55,6 +55,15 @@ export function formatOutcome(r: CalibrationResult, out: string | null): string 
         );
     }
   }
+  const costs = r.rounds.map((x) => x.cost);
+  if (r.status === "not_reached" && r.checks.length === 0 && costs.length) {
+    const recent = costs.slice(-3);
+    lines.push(
+      recent.length >= 3 && recent[recent.length - 1]! > 0.98 * recent[0]!
+        ? "  the search stalled, but the knobs' measured response says the targets can hold together nearby: try other --seed or more --eval-seeds"
+        : `  the search was still improving (miss ${recent[0]!.toFixed(3)} -> ${recent[recent.length - 1]!.toFixed(3)} over its last rounds): run more --rounds`,
+    );
+  }
   if (r.conflicts.length) {
     const kind = r.conflicts.some((c) => c.kind === "static")
       ? "the profile's ranges contradict each other (no config can meet them)"

@@ -54,11 +54,3 @@ export function targetsOf(profile: ParsedProfile, margin: number): Target[] {
 
 export const inside = (v: number | null | undefined, r: Range): boolean =>
   v !== null && v !== undefined && v >= r.min && v <= r.max;
-
-/** Residual of a value against the target's aim, in units of its scale (0 inside the aim). */
-export function residual(t: Target, v: number | null | undefined): number {
-  if (v === null || v === undefined || !Number.isFinite(v)) return 2;
-  if (v < t.aim.min) return (v - t.aim.min) / t.scale;
-  if (v > t.aim.max) return (v - t.aim.max) / t.scale;
-  return 0;
-}
