@@ -106,14 +106,19 @@ export class PartitionProcessor {
    * store. Returns the offset to start reading at, per partition.
    */
   async assign(partitions: readonly number[]): Promise<Map<number, number>> {
-    const offsets = await this.opts.reader.loadOffsets(this.opts.group, this.opts.topic);
+    // One snapshot of offsets and state: the previous owner may still be committing.
+    const { offsets, state } = await this.opts.reader.loadPartitions(
+      this.opts.group,
+      this.opts.topic,
+      partitions,
+    );
     const start = new Map<number, number>();
     for (const p of partitions) {
       this.core.dropPartition(p);
       this.opts.archive?.discard(p);
       const off = offsets.get(p);
       if (off !== undefined) {
-        const records = await this.opts.reader.loadSessionState(p);
+        const records = state.get(p) ?? [];
         const maxEventTimeMs =
           (off.state as { maxEventTimeMs?: number | null } | null)?.maxEventTimeMs ?? null;
         this.core.importPartitionState(p, stateFromRecords(p, maxEventTimeMs, records));

@@ -32,28 +32,31 @@ export class SessionReader {
 
   /** Committed offsets of a consumer group on a topic: partition -> next offset, watermark, state. */
   async loadOffsets(group: string, topic: string): Promise<Map<number, PartitionOffset>> {
-    const rows = await this.#db.query(SELECT_OFFSETS, [group, topic]);
-    return new Map(
-      rows.map((r) => [
-        toNumber(r["kafka_partition"]),
-        {
-          nextOffset: toNumber(r["next_offset"]),
-          watermarkMs: r["watermark_ms"] === null ? null : toNumber(r["watermark_ms"]),
-          state: parseJson(r["state"]),
-        },
-      ]),
-    );
+    return offsetsFrom(await this.#db.query(SELECT_OFFSETS, [group, topic]));
   }
 
   /** Open sessions' state rows of one partition, by kind and key. */
   async loadSessionState(partition: number): Promise<StateRecord[]> {
-    const rows = await this.#db.query(SELECT_STATE, [partition]);
-    return rows.map((r) => ({
-      kind: String(r["kind"]) as StateKind,
-      key: String(r["state_key"]),
-      kafka_partition: toNumber(r["kafka_partition"]),
-      state: parseJson(r["state"]),
-    }));
+    return stateFrom(await this.#db.query(SELECT_STATE, [partition]));
+  }
+
+  /**
+   * The committed offsets and the state rows of `partitions`, read in one REPEATABLE READ transaction: one
+   * snapshot, so a commit by the partition's previous owner that lands in between cannot pair an older offset
+   * row with newer state (reading them apart made an aggregator reject its own store's state on a rebalance).
+   */
+  async loadPartitions(
+    group: string,
+    topic: string,
+    partitions: readonly number[],
+  ): Promise<{ offsets: Map<number, PartitionOffset>; state: Map<number, StateRecord[]> }> {
+    return this.#db.transaction(async (tx) => {
+      await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      const offsets = offsetsFrom(await tx.query(SELECT_OFFSETS, [group, topic]));
+      const state = new Map<number, StateRecord[]>();
+      for (const p of partitions) state.set(p, stateFrom(await tx.query(SELECT_STATE, [p])));
+      return { offsets, state };
+    });
   }
 
   /** Every row of user_sessions, ordered by session_id (byte order, the same on every server). */
@@ -79,4 +82,26 @@ export class SessionReader {
       createdAt: String(r["created_at"]),
     }));
   }
+}
+
+function offsetsFrom(rows: Record<string, unknown>[]): Map<number, PartitionOffset> {
+  return new Map(
+    rows.map((r) => [
+      toNumber(r["kafka_partition"]),
+      {
+        nextOffset: toNumber(r["next_offset"]),
+        watermarkMs: r["watermark_ms"] === null ? null : toNumber(r["watermark_ms"]),
+        state: parseJson(r["state"]),
+      },
+    ]),
+  );
+}
+
+function stateFrom(rows: Record<string, unknown>[]): StateRecord[] {
+  return rows.map((r) => ({
+    kind: String(r["kind"]) as StateKind,
+    key: String(r["state_key"]),
+    kafka_partition: toNumber(r["kafka_partition"]),
+    state: parseJson(r["state"]),
+  }));
 }
