@@ -7,7 +7,6 @@ import {
   applyKnobs,
   defaultStep,
   fromSearch,
-  getPath,
   type Knob,
   loadKnobs,
   project,
@@ -134,8 +133,12 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
       spec,
       checks,
       searchMetrics,
-      knobs,
-      config,
+      knobValues:
+        u === null
+          ? null
+          : Object.fromEntries(
+              knobs.map((kn, i) => [`${kn.mode ?? "set"} ${kn.path}`, fromSearch(kn, u[i]!)]),
+            ),
     });
     return {
       status,
@@ -232,12 +235,10 @@ interface BlockInput {
   spec: EvalSpec;
   checks: CheckRun[];
   searchMetrics: MetricValues | null;
-  knobs: Knob[];
-  config: Record<string, unknown>;
+  knobValues: Record<string, number> | null;
 }
 
 function calibrationBlock(b: BlockInput): Record<string, unknown> {
-  const knobValues = Object.fromEntries(b.knobs.map((k) => [k.path, getPath(b.config, k.path)]));
   return {
     note: "written by cartstream calibrate; the simulator ignores this block",
     profile: b.profile,
@@ -262,6 +263,6 @@ function calibrationBlock(b: BlockInput): Record<string, unknown> {
       ]),
     ),
     conflicts: b.conflicts.map((c) => ({ kind: c.kind, metrics: c.metrics, message: c.message })),
-    knobs: knobValues,
+    knobs: b.knobValues,
   };
 }

@@ -25,7 +25,15 @@ export interface LinearModel {
 }
 
 const fmt = (v: number | null | undefined) =>
-  v === null || v === undefined ? "n/a" : Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(3);
+  v === null || v === undefined
+    ? "n/a"
+    : !Number.isFinite(v)
+      ? v > 0
+        ? "+inf"
+        : "-inf"
+      : Math.abs(v) >= 10
+        ? v.toFixed(1)
+        : v.toPrecision(3);
 
 function leftOver(subset: readonly number[], m: LinearModel): number {
   const r = minimiseLinear({
@@ -59,7 +67,7 @@ export function dynamicConflicts(targets: readonly Target[], m: LinearModel): Co
   const out: Conflict[] = [];
   const describe = (i: number) => {
     const t = targets[i]!;
-    return `${t.metric} ${fmt(m.values[t.metric])} (range ${fmt(t.range.min)}-${fmt(t.range.max)})`;
+    return `${t.metric} ${fmt(m.values[t.metric])} (range ${fmt(t.range.min)} to ${fmt(t.range.max)})`;
   };
   const stuck = targets
     .map((_, i) => i)
