@@ -24,7 +24,7 @@ export const CALIBRATE_DEFAULTS = {
   seed: 1000,
   evalSeeds: 2,
   /** Arrival window of a search simulation (s); the preset's own window when it is shorter. */
-  evalDurationS: 600,
+  evalDurationS: 300,
   /** Share of each range's width kept free on both sides by the search's aim. */
   margin: 0.2,
 } as const;

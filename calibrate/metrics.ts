@@ -65,38 +65,35 @@ const ms = (iso: string) => Date.parse(iso);
 
 /** Dwell times (s) of page and product views: to the next event of the same session row. */
 function pageDwells(rows: SessionRow[], events: ClickEvent[]): number[] {
-  const segments = new Map<string, SessionRow[]>();
-  for (const r of rows) {
+  const segments = new Map<string, { key: number; start: number; last: number }[]>();
+  rows.forEach((r, key) => {
+    const seg = { key, start: ms(r.start_time), last: ms(r.last_activity) };
     const list = segments.get(r.base_session_id);
-    if (list) list.push(r);
-    else segments.set(r.base_session_id, [r]);
-  }
-  const bySegment = new Map<string, ClickEvent[]>();
-  for (const e of events) {
+    if (list) list.push(seg);
+    else segments.set(r.base_session_id, [seg]);
+  });
+  const bySegment: number[][] = rows.map(() => []);
+  const times = new Float64Array(events.length);
+  events.forEach((e, i) => {
     const t = ms(e.event_time);
-    for (const r of segments.get(e.session_id) ?? []) {
-      if (t < ms(r.start_time) || t > ms(r.last_activity)) continue;
-      const list = bySegment.get(r.session_id);
-      if (list) list.push(e);
-      else bySegment.set(r.session_id, [e]);
+    times[i] = t;
+    for (const seg of segments.get(e.session_id) ?? []) {
+      if (t >= seg.start && t <= seg.last) bySegment[seg.key]!.push(i);
     }
-  }
+  });
   const out: number[] = [];
-  for (const list of bySegment.values()) {
-    list.sort(
-      (a, b) =>
-        ms(a.event_time) - ms(b.event_time) ||
-        (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0),
-    );
-    for (let i = 0; i + 1 < list.length; i++) {
-      const t = list[i]!.event_type;
-      if (t === "page_view" || t === "product_view") {
-        out.push((ms(list[i + 1]!.event_time) - ms(list[i]!.event_time)) / 1000);
-      }
+  for (const list of bySegment) {
+    list.sort((a, b) => times[a]! - times[b]! || cmp(events[a]!.event_id, events[b]!.event_id));
+    for (let j = 0; j + 1 < list.length; j++) {
+      const t = events[list[j]!]!.event_type;
+      if (t === "page_view" || t === "product_view")
+        out.push((times[list[j + 1]!]! - times[list[j]!]!) / 1000);
     }
   }
   return out;
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The columns of sql/realism.sql's one row. */
 function realismColumns(rows: SessionRow[], events: ClickEvent[]): MetricValues {
