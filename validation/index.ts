@@ -6,8 +6,8 @@ export {
 } from "./checks/ground-truth.ts";
 export { configDifferences, configFingerprint } from "./config-fingerprint.ts";
 export { DATASET_FILES } from "./dataset.ts";
-export { fmtRange, fmtValue } from "./format.ts";
 export { ValidationRunError } from "./errors.ts";
+export { fmtRange, fmtValue } from "./format.ts";
 export { METRIC_NAMES, METRICS, type MetricDefinition } from "./metric-definitions.ts";
 export {
   DEFAULT_ALPHA,

@@ -95,11 +95,10 @@ export const simulatorConfigSchema = z
     personas: keyed(PERSONAS, personaSchema),
     walk: z
       .object({
-        /** Exit probabilities are multiplied by this in deep visits, and by quick_exit_factor otherwise. */
+        /** Exit probabilities are multiplied by this in deep visits. */
         deep_exit_factor: z.number().min(0).max(100),
-        quick_exit_factor: z.number().min(0).max(100),
-        /** Exit probability multiplied by this on the landing page of a session that is not a bounce. */
-        first_page_exit_factor: z.number().min(0).max(100),
+        /** Exit probability multiplied by these on the first pages of a session that is not a bounce. */
+        early_exit_factors: z.array(z.number().min(0).max(100)).max(20),
         /** Exit probability divided by engagement ** this power. */
         engagement_exit_power: z.number().min(0).max(10),
         /** Exit probability multiplied by this while the cart holds items. */
