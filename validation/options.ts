@@ -31,7 +31,7 @@ export const DEFAULT_OPTIONS = {
   profile: "phase1",
   strict: false,
   reports: true,
-  recomputeUsers: 2000,
+  recomputeUsers: 50,
 } as const satisfies ValidateOptions;
 
 /** Default significance level of the distribution checks. */
