@@ -24,6 +24,9 @@ export interface Importance {
   aucWithout: number;
 }
 
+/** Trees of each drop-column refit of the ensemble. */
+export const DROP_COLUMN_TREES = 40;
+
 const order = (a: Importance, b: Importance) => b.aucDrop - a.aucDrop || (a.feature < b.feature ? -1 : 1);
 
 export function permutationImportance(
@@ -62,8 +65,18 @@ export function dropColumnImportance(
   const trainSample = takeRows(train, sampleRows(train.rows, options.leak.dropColumnRows, rng.fork("train")));
   const testSample = takeRows(test, sampleRows(test.rows, options.importance.maxRows, rng.fork("test")));
   const y = labelOf(testSample, label);
+  // The refits of the trees get a smaller budget (fewer, larger steps); the full-feature refit gets the same one,
+  // so every AUC drop compares like with like.
+  const budget = {
+    ...options,
+    boosting: {
+      ...options.boosting,
+      trees: Math.min(options.boosting.trees, DROP_COLUMN_TREES),
+      learningRate: Math.max(options.boosting.learningRate, 0.25),
+    },
+  };
   const score = (fs: readonly FeatureSpec[]) =>
-    rocAuc(y, fitModel(kind, trainSample, fs, label, options, `${tag}:drop`).predict(testSample));
+    rocAuc(y, fitModel(kind, trainSample, fs, label, budget, `${tag}:drop`).predict(testSample));
   const base = score(features);
   return candidates
     .map((name) => {

@@ -111,7 +111,7 @@ async function runLabel(
   split: { train: Frame; test: Frame; trainFile: string; testFile: string },
   features: FeatureSpec[],
   options: BaselineOptions,
-  step: (what: string) => void,
+  step: (what: string, counted?: boolean) => void,
 ): Promise<LabelResult> {
   const { train, test } = split;
   const yTrain = labelOf(train, label);
@@ -149,7 +149,7 @@ async function runLabel(
     );
     let drop = null;
     if (derivable) {
-      step(`${variant} / ${label}: ${kind} drop-column importance (AUC ${scores.rocAuc.toFixed(3)})`);
+      step(`${variant} / ${label}: ${kind} drop-column importance (AUC ${scores.rocAuc.toFixed(3)})`, false);
       const candidates = perm.slice(0, options.leak.dropColumnFeatures).map((i) => i.feature);
       drop = dropColumnImportance(kind, train, test, features, label, options, `${tag}:${kind}`, candidates);
     }
@@ -214,7 +214,11 @@ export async function runBaseline(
   const options = resolveBaselineOptions(input, manifest);
   const total = options.variants.length * (1 + options.labels.length * MODEL_KINDS.length);
   let index = 0;
-  const step = (what: string) => hooks.onStep?.({ index: ++index, total, what });
+  /** A counted step advances the step number; a sub-step (drop-column refits) repeats it. */
+  const step = (what: string, counted = true) => {
+    if (counted) index++;
+    hooks.onStep?.({ index, total, what });
+  };
   const inputs: BaselineInput[] = [];
   const results: LabelResult[] = [];
   await withConnection(async (con) => {
@@ -231,7 +235,7 @@ export async function runBaseline(
       );
       for (const label of options.labels) {
         const split = { train: train.frame, test: test.frame, trainFile: files.train, testFile: files.test };
-        results.push(await runLabel(variant, label, split, features, options, (what) => step(what)));
+        results.push(await runLabel(variant, label, split, features, options, step));
       }
     }
   });

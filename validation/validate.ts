@@ -5,6 +5,7 @@ import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
 import { benchmarkChecks } from "./checks/benchmark.ts";
 import { distributionChecks } from "./checks/distribution.ts";
 import { groundTruthCheck, projectGroundTruth } from "./checks/ground-truth.ts";
+import { leakageChecks } from "./checks/leakage.ts";
 import { qualityChecks } from "./checks/quality.ts";
 import { sequencingChecks } from "./checks/sequencing.ts";
 import { knownContradictions } from "./contradictions.ts";
@@ -104,6 +105,7 @@ export async function validateDataset(dir: string, options: ValidateOptions = {}
         options.groundTruth === undefined ? projectGroundTruth : options.groundTruth,
       ),
       ...distributionChecks(profile, input, facts, computed),
+      ...(options.baseline === false ? [] : await leakageChecks(input.dir, profile)),
     ];
     const summary = summarize(checks);
     const exitCode = exitCodeOf(summary, strict);
