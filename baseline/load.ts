@@ -108,7 +108,10 @@ export interface SplitFile {
   sha256: string;
 }
 
-/** Loads one split file: the features, `extra` numeric columns (funnel strata) and the labels as 0/1. */
+/**
+ * Loads one split file: the features, the labels as 0/1, and the `extra` numeric columns (funnel strata) that
+ * the file has (a stratum whose column is absent does not apply: the stricter leak rule holds).
+ */
 export async function loadSplit(
   con: DuckDBConnection,
   dir: string,
@@ -131,7 +134,10 @@ export async function loadSplit(
   } catch (err) {
     throw broken(`cannot read ${path} as Parquet: ${(err as Error).message}; rebuild the dataset`, err);
   }
-  const numeric = [...features.filter((f) => f.kind === "numeric").map((f) => f.name), ...extra];
+  const numeric = [
+    ...features.filter((f) => f.kind === "numeric").map((f) => f.name),
+    ...extra.filter((c) => present.has(c)),
+  ];
   const uniqueNumeric = [...new Set(numeric)];
   const categorical = features.filter((f) => f.kind === "categorical").map((f) => f.name);
   const missing = [...uniqueNumeric, ...categorical, ...labels].filter((c) => !present.has(c));

@@ -127,7 +127,10 @@ async function runLabel(
         `${file} (${what}) has ${pos === 0 ? "no positive" : "only positive"} ${label} rows out of ${y.length}; a baseline needs both classes in train and test (a larger run, or another --label)`,
       );
   }
-  const stratum = options.leak.strata.find((s) => s.variant === variant && s.label === label) ?? null;
+  const stratum =
+    options.leak.strata.find(
+      (s) => s.variant === variant && s.label === label && test.numeric.has(s.column),
+    ) ?? null;
   const mask = stratum ? stratumMask(test, stratum) : null;
   const tag = `${variant}:${label}`;
   const models: ModelResult[] = [];
