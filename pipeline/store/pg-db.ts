@@ -149,6 +149,12 @@ export class PgDb implements Db {
       },
     };
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a server restart mid-transaction emits 'error' on it,
+    // which would crash the process. Record it instead; the query in flight (or the next) reports it.
+    const onError = (err: Error) => {
+      broken ??= err;
+    };
+    client.on("error", onError);
     try {
       await tx.exec("BEGIN");
       const result = await fn(tx);
@@ -161,6 +167,7 @@ export class PgDb implements Db {
       });
       throw err;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }
