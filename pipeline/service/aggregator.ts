@@ -55,15 +55,29 @@ export async function runAggregator(
     },
     deadLetterSink: (letters) => produceDeadLetters(transport, o.dlqTopic, letters.map(deadLetterRecord)),
   });
+  const stop = new AbortController();
   const loop = new AggregatorLoop({
     processor: proc,
     metrics,
     flushEvents: o.flushEvents,
     log,
     afterCommit: hooks.afterCommit,
+    // After a failed commit: the offsets query that reloading a partition starts with, until it answers.
+    storeReady: async () => {
+      while (!stop.signal.aborted) {
+        if (
+          await store.reader.loadOffsets(o.group, o.topic).then(
+            () => true,
+            () => false,
+          )
+        )
+          return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      throw new Error("stopped while waiting for the store");
+    },
   });
 
-  const stop = new AbortController();
   hooks.signal?.addEventListener("abort", () => stop.abort(), { once: true });
   const metricsServer =
     o.metricsPort >= 0 ? await startMetricsServer(metrics, { port: o.metricsPort }) : null;

@@ -30,6 +30,8 @@ const CONNECTION_ERROR_CODES = new Set([
   "ENETUNREACH",
   "EPIPE",
   "3D000", // database does not exist
+  "57P01", // terminating connection due to administrator command (a fast shutdown or restart)
+  "57P02", // terminating connection due to a crash of another server process
   "57P03", // the database system is starting up
 ]);
 
