@@ -130,10 +130,22 @@ export class FaultRun {
   /** The producer: virtual clock (as fast as the broker takes it) or real clock at `speed` x. */
   produce(clock: { speed: number } | "virtual"): CliChild {
     const pace = clock === "virtual" ? [] : ["--clock", "real", "--speed", String(clock.speed)];
-    return spawnCli(["produce", ...this.simFlags(), "--topic", this.topic, ...pace, "--quiet"], {
-      env: FAULT_ENV,
-      watchdogMs: 240_000,
-    });
+    return spawnCli(
+      [
+        "produce",
+        ...this.simFlags(),
+        "--topic",
+        this.topic,
+        "--partitions",
+        String(this.shape.partitions),
+        ...pace,
+        "--quiet",
+      ],
+      {
+        env: FAULT_ENV,
+        watchdogMs: 240_000,
+      },
+    );
   }
 
   /** Rows in user_sessions so far (-1 while the table or the server is not there). */
