@@ -146,22 +146,23 @@ export async function runAggregator(
   };
 }
 
-/** Redis is only a cache: when it is down the aggregator continues without live state. */
+/**
+ * Redis is only a cache: when it is down the aggregator continues without live state, and keeps
+ * reconnecting in the background so that publishing resumes when Redis is back.
+ */
 async function connectLive(
   o: AggregatorOptions,
   metrics: PipelineMetrics,
   log: (line: string) => void,
-): Promise<RedisLiveStore | null> {
+): Promise<RedisLiveStore> {
+  const options = { sessionTimeoutSeconds: o.timeoutMs / 1000, onFailure: () => metrics.redisFailure() };
   try {
-    return await RedisLiveStore.connect({
-      sessionTimeoutSeconds: o.timeoutMs / 1000,
-      onFailure: () => metrics.redisFailure(),
-    });
+    return await RedisLiveStore.connect(options);
   } catch (err) {
     log(
-      `warning: Redis unavailable, continuing without live state (it is only a cache): ${(err as Error).message}`,
+      `warning: Redis unavailable, continuing without live state until it is back (it is only a cache): ${(err as Error).message}`,
     );
-    return null;
+    return RedisLiveStore.connectInBackground(options);
   }
 }
 
