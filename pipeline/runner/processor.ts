@@ -2,10 +2,10 @@
 // transport messages in, sessionizer core in the middle, one store transaction out per flush.
 //
 // Exactly-once effects: session rows are whole rows (idempotent), and every commit moves the partitions'
-// offsets in the same transaction, guarded by a fencing check (the offset this consumer expects must still
+// offsets in the same transaction as the rows and the open-session state they cover, guarded by a fencing check (the offset this consumer expects must still
 // be the stored one). A consumer that lost a partition fails that check, rolls back, and drops its state.
 // Messages below a partition's next offset are skipped, so redelivery by the transport cannot double count.
-import type { SessionChanges, SessionizerOptions } from "../aggregator/index.ts";
+import type { SessionizerOptions } from "../aggregator/index.ts";
 import { Sessionizer, stateChangesToRecords, stateFromRecords } from "../aggregator/index.ts";
 import { FencedError } from "../errors/index.ts";
 import { isEndOfStream, parseEvent, RECORD_KINDS, recordKind } from "../events/index.ts";
@@ -47,7 +47,15 @@ export interface ProcessorOptions {
   deadLetterSink?: (letters: readonly DeadLetter[]) => Promise<void>;
   /** Header holding the produce time in ms; falls back to the message timestamp. */
   producedAtHeader?: string;
+  /**
+   * Rows of open sessions go to the store at most this often (ms); closed rows, state and offsets go in
+   * every commit, and the live publisher gets open rows at every commit. Default DEFAULT_OPEN_ROWS_MS.
+   */
+  openRowsMs?: number;
 }
+
+/** How often open sessions' rows are written to the store by default (ms). */
+export const DEFAULT_OPEN_ROWS_MS = 2_000;
 
 interface Owned {
   /** An end-of-stream marker was read: close every session of the partition at the next flush. */
@@ -60,6 +68,10 @@ interface Owned {
   next: number;
   dead: DeadLetter[];
   producedAt: number[];
+  /** Open rows drained but not written to the store yet (by session_id; the latest wins). */
+  openRows: Map<string, SessionRow>;
+  /** session_state records of an earlier kind to delete at the next commit (which rewrites their bases). */
+  legacy: StateKey[];
 }
 
 export interface FlushResult {
@@ -76,12 +88,15 @@ export class PartitionProcessor {
   private readonly opts: ProcessorOptions;
   private readonly producedHeader: string;
   private pendingEvents = 0;
+  private readonly openRowsMs: number;
+  private lastOpenRowsMs = Number.NEGATIVE_INFINITY;
   counters = { messages: 0, accepted: 0, duplicates: 0, deadLettered: 0, skippedRedelivered: 0, commits: 0 };
 
   constructor(opts: ProcessorOptions) {
     this.opts = opts;
     this.core = new Sessionizer(opts.sessionizer ?? {});
     this.producedHeader = opts.producedAtHeader ?? "produced_at";
+    this.openRowsMs = opts.openRowsMs ?? DEFAULT_OPEN_ROWS_MS;
   }
 
   ownedPartitions(): number[] {
@@ -112,11 +127,14 @@ export class PartitionProcessor {
       this.core.dropPartition(p);
       this.opts.archive?.discard(p);
       const off = offsets.get(p);
+      let legacy: StateKey[] = [];
       if (off !== undefined) {
         const records = await this.opts.reader.loadSessionState(p);
         const maxEventTimeMs =
           (off.state as { maxEventTimeMs?: number | null } | null)?.maxEventTimeMs ?? null;
-        this.core.importPartitionState(p, stateFromRecords(p, maxEventTimeMs, records));
+        const loaded = stateFromRecords(p, maxEventTimeMs, records);
+        legacy = loaded.legacy;
+        this.core.importPartitionState(p, loaded.state, legacy.length > 0);
       }
       const ended = (off?.state as { ended?: boolean } | null | undefined)?.ended === true;
       this.owned.set(p, {
@@ -126,6 +144,8 @@ export class PartitionProcessor {
         next: off?.nextOffset ?? 0,
         dead: [],
         producedAt: [],
+        openRows: new Map(),
+        legacy,
       });
       start.set(p, off?.nextOffset ?? 0);
     }
@@ -197,14 +217,12 @@ export class PartitionProcessor {
   async flush(final = false): Promise<FlushResult> {
     const parts = this.ownedPartitions();
     if (parts.length === 0) return { partitions: 0, upserted: 0, deleted: 0, deadLetters: 0, events: 0 };
-    const changes: SessionChanges = { upserts: [], deletes: [], violations: [] };
-    for (const p of parts) {
-      const o = this.owned.get(p)!;
-      const c = final || (o.ended && !o.closed) ? this.core.closeAll(p) : this.core.drain(p);
-      changes.upserts.push(...c.upserts);
-      changes.deletes.push(...c.deletes);
-      changes.violations.push(...c.violations);
-    }
+    const now = Date.now();
+    const openDue = final || now - this.lastOpenRowsMs >= this.openRowsMs;
+    const drainOpen = openDue || this.opts.live !== undefined;
+    const upserts: SessionRow[] = [];
+    const liveRows: SessionRow[] = [];
+    const deletes: string[] = [];
     const stateUpserts: StateRecord[] = [];
     const stateDeletes: StateKey[] = [];
     const deadLetters: DeadLetter[] = [];
@@ -212,13 +230,33 @@ export class PartitionProcessor {
     const partitions: CommitBatch["partitions"] = [];
     for (const p of parts) {
       const o = this.owned.get(p)!;
+      const closing = final || (o.ended && !o.closed);
+      const c = closing ? { ...this.core.closeAll(p), closed: [] } : this.core.drainSplit(p, drainOpen);
+      const closedRows = closing ? c.upserts : c.closed;
+      const openRows = closing ? [] : c.upserts;
+      for (const r of openRows) {
+        o.openRows.set(r.session_id, r);
+        liveRows.push(r);
+      }
+      for (const r of closedRows) {
+        o.openRows.delete(r.session_id);
+        upserts.push(r);
+        liveRows.push(r);
+      }
+      for (const k of c.deletes) {
+        o.openRows.delete(k);
+        deletes.push(k);
+      }
+      if (openDue) {
+        for (const r of o.openRows.values()) upserts.push(r);
+        o.openRows.clear();
+      }
       const sc = this.core.exportStateChanges(p);
       const records = stateChangesToRecords(sc);
-      stateUpserts.push(...records.upserts);
-      stateDeletes.push(...records.deletes);
-      deadLetters.push(...o.dead);
-      for (const v of changes.violations) {
-        if (v.partition !== p) continue;
+      for (const r of records.upserts) stateUpserts.push(r);
+      for (const k of o.legacy) stateDeletes.push(k);
+      for (const d of o.dead) deadLetters.push(d);
+      for (const v of c.violations) {
         deadLetters.push({
           topic: this.opts.topic,
           partition: p,
@@ -227,13 +265,12 @@ export class PartitionProcessor {
           payload: JSON.stringify(v.event),
         });
       }
-      producedAt.push(...o.producedAt);
-      const watermark = this.core.watermark(p);
+      for (const t of o.producedAt) producedAt.push(t);
       partitions.push({
         partition: p,
         expectedOffset: o.committed,
         nextOffset: o.next,
-        watermarkMs: watermark,
+        watermarkMs: this.core.watermark(p),
         // `ended`: the end-of-stream marker was read and every session of the partition closed.
         state: { maxEventTimeMs: sc.maxEventTimeMs, ended: final || o.ended },
       });
@@ -246,8 +283,8 @@ export class PartitionProcessor {
       group: this.opts.group,
       topic: this.opts.topic,
       partitions,
-      upserts: changes.upserts,
-      deletes: changes.deletes,
+      upserts,
+      deletes,
       stateUpserts,
       stateDeletes,
       deadLetters,
@@ -268,15 +305,17 @@ export class PartitionProcessor {
       o.committed = o.next;
       o.dead = [];
       o.producedAt = [];
+      o.legacy = [];
     }
+    if (openDue) this.lastOpenRowsMs = now;
     const events = this.pendingEvents;
     this.pendingEvents = 0;
     this.counters.commits++;
     this.counters.deadLettered += deadLetters.length;
     const result = {
       partitions: parts.length,
-      upserted: changes.upserts.length,
-      deleted: changes.deletes.length,
+      upserted: upserts.length,
+      deleted: deletes.length,
       deadLetters: deadLetters.length,
       events,
     };
@@ -289,7 +328,7 @@ export class PartitionProcessor {
       for (const [reason, n] of byReason) this.opts.observer?.deadLettered?.(reason, n);
     }
     this.opts.observer?.committed?.(producedAt, commitMs, result);
-    if (this.opts.live) await this.opts.live.publish(changes.upserts, changes.deletes);
+    if (this.opts.live) await this.opts.live.publish(liveRows, deletes);
     return result;
   }
 }

@@ -384,7 +384,7 @@ export function defineStoreSuite(target: StoreTarget): void {
           .catch((e) => e);
         expect(err).toBeInstanceOf(CartstreamError);
         expect((err as CartstreamError).code).toBe(ERROR_CODES.BAD_INPUT);
-        expect((err as Error).message).toMatch(/kind must be one of segment, closed_count/);
+        expect((err as Error).message).toMatch(/kind must be one of base, segment, closed_count/);
         expect(await snapshot()).toEqual(before);
       });
 
