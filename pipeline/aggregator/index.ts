@@ -21,6 +21,7 @@ export {
 } from "./session-metrics.ts";
 export { Sessionizer } from "./sessionizer.ts";
 export {
+  encodeStateLog,
   type LoadedState,
   type StateRecordChanges,
   stateChangesToRecords,

@@ -46,6 +46,11 @@ export function exportState(partition: number, p: Partition | undefined): Partit
   return state;
 }
 
+/** Every base with open segments (a snapshot: the closed-only bases are not in it). */
+export function exportOpenBases(p: Partition | undefined): BaseState[] {
+  return p === undefined ? [] : [...p.bases.values()].map(baseState);
+}
+
 /** The bases whose state changed since the last call, each whole (it overwrites the stored one). */
 export function exportChanges(partition: number, p: Partition | undefined): PartitionStateChanges {
   const changes: PartitionStateChanges = {

@@ -11,13 +11,14 @@ import { BaseSession, PLACED } from "./base-session.ts";
 import { type SegmentWriter, writeBase } from "./change-tracking.ts";
 import { resolveSessionizerOptions, type SessionizerOptions } from "./options.ts";
 import { Partition } from "./partition.ts";
-import { exportChanges, exportState, importState } from "./partition-state.ts";
+import { exportChanges, exportOpenBases, exportState, importState } from "./partition-state.ts";
 import { Segment } from "./segment.ts";
 import { rulesOf } from "./sequencing.ts";
 import { parseEventTime } from "./session-metrics.ts";
 import {
   ADD_RESULTS,
   type AddResult,
+  type BaseState,
   type PartitionCounters,
   type PartitionState,
   type PartitionStateChanges,
@@ -255,6 +256,11 @@ export class Sessionizer {
   /** The whole state of a partition (read-only: does not reset the change tracking of exportStateChanges). */
   exportPartitionState(partition: number): PartitionState {
     return exportState(partition, this.parts.get(partition));
+  }
+
+  /** The state of every open base of a partition (read-only, like exportPartitionState without closed-only bases). */
+  exportOpenBases(partition: number): BaseState[] {
+    return exportOpenBases(this.parts.get(partition));
   }
 
   /** State changes of a partition since the last call: segment states to upsert, keys to delete, closed counts. */

@@ -37,20 +37,29 @@ function object(v: JsonValue): Record<string, JsonValue> | null {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? v : null;
 }
 
+/** A state log entry's text: the bases as a JSON array (each overwrites its base when folded). */
+export function encodeStateLog(bases: readonly BaseState[]): string {
+  return JSON.stringify(bases);
+}
+
 export interface LoadedState {
   state: PartitionState;
+  /** Bases with no open segment that come from the log (not in a session_state record yet). */
+  closedInLog: BaseState[];
   /** `segment` records (the earlier kind) that the next commit deletes; it writes their bases as `base` records. */
   legacy: StateKey[];
 }
 
 /**
- * The state to import for a partition from its stored records and its offset row's maxEventTimeMs. The
- * records' shapes are checked here; the sessionizer checks their content on import.
+ * The state to import for a partition from its stored records, its state log texts (commit order) and its
+ * offset row's maxEventTimeMs: the records, then each log entry's bases overwriting theirs. The shapes are
+ * checked here; the sessionizer checks their content on import.
  */
 export function stateFromRecords(
   partition: number,
   maxEventTimeMs: number | null,
   records: readonly StateRecord[],
+  log: readonly string[] = [],
 ): LoadedState {
   const bases = new Map<string, BaseState>();
   const legacySegments: LegacySegmentState[] = [];
@@ -101,5 +110,36 @@ export function stateFromRecords(
     if (current.has(s.base_session_id)) continue;
     legacyBase(s.base_session_id).segments.push({ segment: s.segment, acc: null, tail: s.events });
   }
-  return { state: { version: 2, partition, maxEventTimeMs, bases: [...bases.values()] }, legacy };
+  const closedInLog = new Map<string, BaseState>();
+  for (const text of log) {
+    let entry: unknown;
+    try {
+      entry = JSON.parse(text);
+    } catch {
+      entry = null;
+    }
+    if (!Array.isArray(entry)) {
+      throw new CartstreamError(
+        ERROR_CODES.BAD_STATE,
+        `partition ${partition}: a session_state_log row is not a JSON array of base states; restore the store from a backup or rebuild the run from the raw events`,
+      );
+    }
+    for (const b of entry as BaseState[]) {
+      const id = typeof b === "object" && b !== null ? b.base_session_id : undefined;
+      if (typeof id !== "string") {
+        throw new CartstreamError(
+          ERROR_CODES.BAD_STATE,
+          `partition ${partition}: a session_state_log entry holds ${JSON.stringify(b).slice(0, 120)}, not a base state { base_session_id, closed, segments }; restore the store from a backup or rebuild the run from the raw events`,
+        );
+      }
+      bases.set(id, b);
+      if (Array.isArray(b.segments) && b.segments.length === 0) closedInLog.set(id, b);
+      else closedInLog.delete(id);
+    }
+  }
+  return {
+    state: { version: 2, partition, maxEventTimeMs, bases: [...bases.values()] },
+    closedInLog: [...closedInLog.values()],
+    legacy,
+  };
 }

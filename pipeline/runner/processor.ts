@@ -5,8 +5,8 @@
 // offsets in the same transaction as the rows and the open-session state they cover, guarded by a fencing check (the offset this consumer expects must still
 // be the stored one). A consumer that lost a partition fails that check, rolls back, and drops its state.
 // Messages below a partition's next offset are skipped, so redelivery by the transport cannot double count.
-import type { SessionizerOptions } from "../aggregator/index.ts";
-import { Sessionizer, stateChangesToRecords, stateFromRecords } from "../aggregator/index.ts";
+import type { BaseState, SessionizerOptions } from "../aggregator/index.ts";
+import { encodeStateLog, Sessionizer, stateChangesToRecords, stateFromRecords } from "../aggregator/index.ts";
 import { FencedError } from "../errors/index.ts";
 import { isEndOfStream, parseEvent, RECORD_KINDS, recordKind } from "../events/index.ts";
 import type { SessionRow } from "../model/index.ts";
@@ -16,6 +16,7 @@ import type {
   SessionReader,
   SessionSink,
   StateKey,
+  StateLogEntry,
   StateRecord,
 } from "../store/index.ts";
 import type { ConsumedMessage } from "../transport/index.ts";
@@ -52,10 +53,18 @@ export interface ProcessorOptions {
    * every commit, and the live publisher gets open rows at every commit. Default DEFAULT_OPEN_ROWS_MS.
    */
   openRowsMs?: number;
+  /** See DEFAULT_STATE_LOG_BYTES. */
+  stateLogBytes?: number;
 }
 
 /** How often open sessions' rows are written to the store by default (ms). */
 export const DEFAULT_OPEN_ROWS_MS = 2_000;
+
+/**
+ * A partition's state log gets a snapshot (and its older rows go) once it holds more than this many
+ * bytes and twice its last snapshot: writing stays linear in the events, a restart reads a bounded log.
+ */
+export const DEFAULT_STATE_LOG_BYTES = 8 * 1024 * 1024;
 
 interface Owned {
   /** An end-of-stream marker was read: close every session of the partition at the next flush. */
@@ -72,6 +81,11 @@ interface Owned {
   openRows: Map<string, SessionRow>;
   /** session_state records of an earlier kind to delete at the next commit (which rewrites their bases). */
   legacy: StateKey[];
+  /** Bytes in the partition's state log now, and in its last snapshot. */
+  logBytes: number;
+  snapshotBytes: number;
+  /** Bases closed since the last snapshot (only in the log): the snapshot writes them as records. */
+  closedSince: Map<string, BaseState>;
 }
 
 export interface FlushResult {
@@ -89,6 +103,7 @@ export class PartitionProcessor {
   private readonly producedHeader: string;
   private pendingEvents = 0;
   private readonly openRowsMs: number;
+  private readonly stateLogBytes: number;
   private lastOpenRowsMs = Number.NEGATIVE_INFINITY;
   counters = { messages: 0, accepted: 0, duplicates: 0, deadLettered: 0, skippedRedelivered: 0, commits: 0 };
 
@@ -97,6 +112,7 @@ export class PartitionProcessor {
     this.core = new Sessionizer(opts.sessionizer ?? {});
     this.producedHeader = opts.producedAtHeader ?? "produced_at";
     this.openRowsMs = opts.openRowsMs ?? DEFAULT_OPEN_ROWS_MS;
+    this.stateLogBytes = opts.stateLogBytes ?? DEFAULT_STATE_LOG_BYTES;
   }
 
   ownedPartitions(): number[] {
@@ -128,12 +144,17 @@ export class PartitionProcessor {
       this.opts.archive?.discard(p);
       const off = offsets.get(p);
       let legacy: StateKey[] = [];
+      let logBytes = 0;
+      const closedSince = new Map<string, BaseState>();
       if (off !== undefined) {
         const records = await this.opts.reader.loadSessionState(p);
+        const log = (await this.opts.reader.loadStateLog(p)).map((e) => e.bases);
         const maxEventTimeMs =
           (off.state as { maxEventTimeMs?: number | null } | null)?.maxEventTimeMs ?? null;
-        const loaded = stateFromRecords(p, maxEventTimeMs, records);
+        const loaded = stateFromRecords(p, maxEventTimeMs, records, log);
         legacy = loaded.legacy;
+        for (const text of log) logBytes += text.length;
+        for (const b of loaded.closedInLog) closedSince.set(b.base_session_id, b);
         this.core.importPartitionState(p, loaded.state, legacy.length > 0);
       }
       const ended = (off?.state as { ended?: boolean } | null | undefined)?.ended === true;
@@ -146,6 +167,9 @@ export class PartitionProcessor {
         producedAt: [],
         openRows: new Map(),
         legacy,
+        logBytes,
+        snapshotBytes: 0,
+        closedSince,
       });
       start.set(p, off?.nextOffset ?? 0);
     }
@@ -210,6 +234,32 @@ export class PartitionProcessor {
   }
 
   /**
+   * The partition's state log entry for this commit: the changed bases, or a snapshot of every open base
+   * once the log is large (the bases closed since the last snapshot then go to session_state records).
+   */
+  private stateLogEntry(p: number, o: Owned, changed: readonly BaseState[]) {
+    for (const b of changed) {
+      if (b.segments.length === 0) o.closedSince.set(b.base_session_id, b);
+      else o.closedSince.delete(b.base_session_id);
+    }
+    const delta = changed.length > 0 ? encodeStateLog(changed) : "";
+    if (o.logBytes + delta.length <= Math.max(this.stateLogBytes, 2 * o.snapshotBytes)) {
+      if (delta === "") return null;
+      const after = { logBytes: o.logBytes + delta.length, snapshotBytes: o.snapshotBytes, snapshot: false };
+      return { entry: { partition: p, snapshot: false, bases: delta }, records: [], after };
+    }
+    const bases = encodeStateLog(this.core.exportOpenBases(p));
+    const records = stateChangesToRecords({
+      version: 2,
+      partition: p,
+      maxEventTimeMs: null,
+      bases: [...o.closedSince.values()],
+    }).upserts;
+    const after = { logBytes: bases.length, snapshotBytes: bases.length, snapshot: true };
+    return { entry: { partition: p, snapshot: true, bases }, records, after };
+  }
+
+  /**
    * Commits everything processed since the last flush in one transaction. `final` closes every open
    * session first (end of stream). Throws FencedError (after dropping the partitions) when another
    * consumer took over.
@@ -225,6 +275,8 @@ export class PartitionProcessor {
     const deletes: string[] = [];
     const stateUpserts: StateRecord[] = [];
     const stateDeletes: StateKey[] = [];
+    const stateLog: StateLogEntry[] = [];
+    const logUpdates: ({ logBytes: number; snapshotBytes: number; snapshot: boolean } | null)[] = [];
     const deadLetters: DeadLetter[] = [];
     const producedAt: number[] = [];
     const partitions: CommitBatch["partitions"] = [];
@@ -252,8 +304,10 @@ export class PartitionProcessor {
         o.openRows.clear();
       }
       const sc = this.core.exportStateChanges(p);
-      const records = stateChangesToRecords(sc);
-      for (const r of records.upserts) stateUpserts.push(r);
+      const entry = this.stateLogEntry(p, o, sc.bases);
+      if (entry !== null) stateLog.push(entry.entry);
+      logUpdates.push(entry?.after ?? null);
+      for (const r of entry?.records ?? []) stateUpserts.push(r);
       for (const k of o.legacy) stateDeletes.push(k);
       for (const d of o.dead) deadLetters.push(d);
       for (const v of c.violations) {
@@ -287,6 +341,7 @@ export class PartitionProcessor {
       deletes,
       stateUpserts,
       stateDeletes,
+      stateLog,
       deadLetters,
     };
     try {
@@ -299,14 +354,20 @@ export class PartitionProcessor {
       throw err;
     }
     const commitMs = Date.now();
-    for (const p of parts) {
+    parts.forEach((p, i) => {
       const o = this.owned.get(p)!;
+      const log = logUpdates[i];
+      if (log) {
+        o.logBytes = log.logBytes;
+        o.snapshotBytes = log.snapshotBytes;
+        if (log.snapshot) o.closedSince.clear();
+      }
       if (final || o.ended) o.closed = true;
       o.committed = o.next;
       o.dead = [];
       o.producedAt = [];
       o.legacy = [];
-    }
+    });
     if (openDue) this.lastOpenRowsMs = now;
     const events = this.pendingEvents;
     this.pendingEvents = 0;
