@@ -24,6 +24,7 @@ SERVICE_TESTS=(
   "test/**/kafka/**"
   "test/pipeline/live/**"                   # Redis
   "test/pipeline/store/postgres.test.ts"
+  "test/pipeline/store/postgres-connection-loss.test.ts"
   "test/pipeline/service/aggregator.test.ts"
   "test/pipeline/service/kafka-run.test.ts"
   "test/notebooks/notebooks.test.ts"        # Jupyter

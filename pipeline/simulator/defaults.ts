@@ -72,7 +72,7 @@ export const DEFAULT_CONFIG = {
     cart_exit_factor: 0.6,
     exit_after_purchase: 0.5,
     exit_after_checkout_decline: 0.25,
-    max_pages: 200,
+    max_pages: 80,
     stay_in_category: 0.7,
     preferred_category: 0.6,
     explicit_end: 0.55,
