@@ -52,7 +52,11 @@ describe("baseline metrics", () => {
     const rng = createRng(9);
     const ys = Array.from({ length: 400 }, () => rng.chance(0.4));
     const vs = ys.map((v) => (rng.chance(0.2) ? Number.NaN : rng.int(0, 20) + (v ? 3 : 0)));
-    const at = (fill: number) => pairwiseAuc(ys, vs.map((v) => (Number.isNaN(v) ? fill : v)));
+    const at = (fill: number) =>
+      pairwiseAuc(
+        ys,
+        vs.map((v) => (Number.isNaN(v) ? fill : v)),
+      );
     const expected = Math.max(...[at(-1e9), at(1e9)].flatMap((a) => [a, 1 - a]));
     expect(singleColumnAuc(Uint8Array.from(ys, Number), Float64Array.from(vs))).toBeCloseTo(expected, 12);
   });
