@@ -2,7 +2,7 @@
 // N sessions by replicating a real dataset's train/test rows (each copy gets new ids; the feature values are the
 // real ones, so the models face the real distributions). The copies are written before the clock starts.
 // Goal: 1M sessions within 2 minutes on the 2-core machine. The ensemble trains on a seeded sample of at most
-// boosting.maxTrainRows rows (200,000 by default); the logistic regression on every train row.
+// boosting.maxTrainRows rows (100,000 by default); the logistic regression on every train row.
 // Usage: npx tsx bench/baseline.bench.ts [--source data/datasets/phase1] [--sessions 100000,1000000]
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
