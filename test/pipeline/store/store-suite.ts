@@ -437,6 +437,26 @@ export function defineStoreSuite(target: StoreTarget): void {
         expect(await texts(0)).toEqual([[true, "[3]"]]);
       });
 
+      it("load an assignment (offsets, state records, state log) in one read", async () => {
+        await sink.commit(
+          batch({
+            partitions: [p(0, null, 4), p(1, null, 6)],
+            stateUpserts: [
+              { kind: "base", key: "b1", kafka_partition: 1, state: { closed: 1, segments: [] } },
+            ],
+            stateLog: [{ partition: 1, snapshot: true, bases: "[1]" }],
+          }),
+        );
+        const loaded = await reader.loadAssignment(GROUP, TOPIC, [1, 3]);
+        expect([...loaded.offsets.keys()]).toEqual([0, 1]);
+        expect(loaded.offsets.get(1)!.nextOffset).toBe(6);
+        expect(loaded.state.get(1)).toEqual({
+          records: [{ kind: "base", key: "b1", kafka_partition: 1, state: { closed: 1, segments: [] } }],
+          log: [{ partition: 1, snapshot: true, bases: "[1]" }],
+        });
+        expect(loaded.state.get(3)).toEqual({ records: [], log: [] });
+      });
+
       it("write dead letters with their source position and reason", async () => {
         await sink.commit(
           batch({
