@@ -106,14 +106,12 @@ export class PartitionProcessor {
    * store. Returns the offset to start reading at, per partition.
    */
   async assign(partitions: readonly number[]): Promise<Map<number, number>> {
-    const offsets = await this.opts.reader.loadOffsets(this.opts.group, this.opts.topic);
     const start = new Map<number, number>();
     for (const p of partitions) {
       this.core.dropPartition(p);
       this.opts.archive?.discard(p);
-      const off = offsets.get(p);
+      const { off, records } = await this.loadCommitted(p);
       if (off !== undefined) {
-        const records = await this.opts.reader.loadSessionState(p);
         const maxEventTimeMs =
           (off.state as { maxEventTimeMs?: number | null } | null)?.maxEventTimeMs ?? null;
         this.core.importPartitionState(p, stateFromRecords(p, maxEventTimeMs, records));
@@ -130,6 +128,22 @@ export class PartitionProcessor {
       start.set(p, off?.nextOffset ?? 0);
     }
     return start;
+  }
+
+  /**
+   * A partition's offset and open-session state as of one commit. They are two queries: when another
+   * consumer commits in between (the previous owner's last flush during a rebalance), the fencing token
+   * next_offset has moved, and the pair is read again.
+   */
+  private async loadCommitted(p: number) {
+    const { reader, group, topic } = this.opts;
+    let off = (await reader.loadOffsets(group, topic)).get(p);
+    for (;;) {
+      const records = off === undefined ? [] : await reader.loadSessionState(p);
+      const again = (await reader.loadOffsets(group, topic)).get(p);
+      if (again?.nextOffset === off?.nextOffset) return { off, records };
+      off = again;
+    }
   }
 
   /** Gives partitions up without committing (another consumer will reload them from the store). */
