@@ -23,8 +23,8 @@ export const CALIBRATE_DEFAULTS = {
   rounds: 12,
   seed: 1000,
   evalSeeds: 2,
-  /** Arrival window of a search simulation (s); the preset's own window when it is shorter. */
-  evalDurationS: 300,
+  /** Events a search simulation aims at: the population is scaled down to this (never up). */
+  evalEvents: 12_000,
   /** Share of each range's width kept free on both sides by the search's aim. */
   margin: 0.2,
 } as const;
@@ -38,7 +38,7 @@ export interface CalibrateOptions {
   rounds?: number;
   seed?: number;
   evalSeeds?: number;
-  evalDurationS?: number;
+  evalEvents?: number;
   /** Seeds of the final full-size check (default: the config's seed and the first seed after the search's). */
   checkSeeds?: number[];
   margin?: number;
@@ -103,7 +103,7 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
   const k = o.evalSeeds ?? CALIBRATE_DEFAULTS.evalSeeds;
   const spec: EvalSpec = {
     seeds: Array.from({ length: k }, (_, i) => seed + i),
-    durationS: Math.min(base.duration_s, o.evalDurationS ?? CALIBRATE_DEFAULTS.evalDurationS),
+    scale: Math.min(1, (o.evalEvents ?? CALIBRATE_DEFAULTS.evalEvents) / (base.rate * base.duration_s)),
   };
   const checkSeeds = o.checkSeeds ?? [base.seed, seed + k];
   const configAt = (u: readonly number[]) =>
@@ -180,6 +180,13 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
   const rounds: RoundReport[] = [];
   const metricsAt = (s: LmState) => seen.get(s.u.join(","))!;
   const maxRounds = o.rounds ?? CALIBRATE_DEFAULTS.rounds;
+  hooks.onRound?.({
+    round: 0,
+    evaluations: state.evaluations,
+    elapsedS: elapsed(),
+    cost: state.cost,
+    rows: rowsOf(targets, metricsAt(state)),
+  });
   for (let round = 1; round <= maxRounds && state.cost > 0; round++) {
     const before = state.cost;
     state = lmRound(state, f, lm, aims);
@@ -195,7 +202,8 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
     if (report.rows.every((r) => r.ok) && state.cost >= before) break;
   }
   const best = metricsAt(state);
-  if (!targets.every((t) => inside(best[t.metric], t.range))) {
+  // --rounds 0 checks the base as it is.
+  if (maxRounds > 0 && !targets.every((t) => inside(best[t.metric], t.range))) {
     // A search that still improved in its last rounds was stopped by --rounds, not by the targets.
     const recent = rounds.slice(-3).map((r) => r.cost);
     const stalled = recent.length >= 3 && recent[recent.length - 1]! > 0.98 * recent[0]!;
@@ -245,7 +253,7 @@ function calibrationBlock(b: BlockInput): Record<string, unknown> {
     status: b.status,
     rounds: b.rounds,
     evaluations: b.evaluations,
-    search: { seeds: b.spec.seeds, duration_s: b.spec.durationS },
+    search: { seeds: b.spec.seeds, population_scale: Number(b.spec.scale.toPrecision(4)) },
     check_seeds: b.checks.map((c) => c.seed),
     achieved: Object.fromEntries(
       b.targets.map((t) => [
