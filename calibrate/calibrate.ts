@@ -1,6 +1,8 @@
 // The calibration loop: a profile's targets, the static conflict check, rounds of the optimiser over the
 // knobs on short seeded simulations, then a check at full size on seeds the search never saw.
 import { withoutCalibration } from "../pipeline/config/index.ts";
+import { badInput } from "../pipeline/errors/index.ts";
+import { resolveSimulatorConfig } from "../pipeline/simulator/index.ts";
 import { loadProfile } from "../validation/index.ts";
 import { type EvalSpec, evaluate, metricsOf, resolveCandidate } from "./evaluate.ts";
 import {
@@ -34,6 +36,8 @@ export interface CalibrateOptions {
   profile: string;
   /** The base config as read from its file (a `calibration` block in it is ignored). */
   base: unknown;
+  /** Where the base came from, for error messages. */
+  baseSource?: string;
   knobs?: Knob[];
   rounds?: number;
   seed?: number;
@@ -95,9 +99,8 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
   const profile = loadProfile(o.profile);
   const margin = o.margin ?? CALIBRATE_DEFAULTS.margin;
   const targets = targetsOf(profile, margin);
-  const resolved = resolveCandidate(withoutCalibration(o.base));
-  if (!resolved.ok) throw new Error(resolved.error);
-  const base = resolved.config;
+  // A bad base is the caller's config error (ConfigError naming each key), not a failed candidate.
+  const base = resolveSimulatorConfig(withoutCalibration(o.base), {}, o.baseSource ?? "(base config)");
   const knobs = o.knobs ?? loadKnobs();
   const seed = o.seed ?? CALIBRATE_DEFAULTS.seed;
   const k = o.evalSeeds ?? CALIBRATE_DEFAULTS.evalSeeds;
@@ -187,6 +190,7 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
     cost: state.cost,
     rows: rowsOf(targets, metricsAt(state)),
   });
+  let stale = 0;
   for (let round = 1; round <= maxRounds && state.cost > 0; round++) {
     const before = state.cost;
     state = lmRound(state, f, lm, aims);
@@ -199,7 +203,9 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
     };
     rounds.push(report);
     hooks.onRound?.(report);
-    if (report.rows.every((r) => r.ok) && state.cost >= before) break;
+    // Every range holds but some aims do not: go on while the search still gains, for margin on new seeds.
+    stale = state.cost >= before ? stale + 1 : 0;
+    if (report.rows.every((r) => r.ok) && stale >= 2) break;
   }
   const best = metricsAt(state);
   // --rounds 0 checks the base as it is.
@@ -224,7 +230,10 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
   const config = configAt(state.u);
   const checks: CheckRun[] = checkSeeds.map((s) => {
     const r = resolveCandidate(config, { seed: s });
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok)
+      throw badInput(
+        `the calibrated config does not resolve (a knob bound lets it leave the schema): ${r.error}`,
+      );
     const run = { seed: s, rows: rowsOf(targets, metricsOf(r.config).metrics) };
     hooks.onCheck?.(run);
     return run;

@@ -93,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       profile,
       base: readJsonConfig(basePath),
+      baseSource: basePath,
       knobs: knobsPath === undefined ? undefined : loadKnobs(knobsPath),
       rounds: intFlag(flags, "rounds", 0, 1000),
       seed: intFlag(flags, "seed", 0, 0xffffffff),
