@@ -178,7 +178,8 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
   };
   const clamp = (u: readonly number[]) => project(knobs, u);
   const u0 = readKnobs(knobs, base).map((x, i) => toSearch(knobs[i]!, x));
-  const lm = { steps: knobs.map(defaultStep), project: clamp };
+  const baseSteps = knobs.map(defaultStep);
+  const lm = { steps: baseSteps, project: clamp };
   let state: LmState = initialState(u0, f, lm, aims);
   const rounds: RoundReport[] = [];
   const metricsAt = (s: LmState) => seen.get(s.u.join(","))!;
@@ -206,6 +207,8 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
     // Every range holds but some aims do not: go on while the search still gains, for margin on new seeds.
     stale = state.cost >= before ? stale + 1 : 0;
     if (report.rows.every((r) => r.ok) && stale >= 2) break;
+    // A round that gained nothing measured slopes the seeds' noise swamped: probe wider next time.
+    lm.steps = baseSteps.map((h) => h * Math.min(4, 2 ** stale));
   }
   const best = metricsAt(state);
   // --rounds 0 checks the base as it is.
