@@ -1,5 +1,6 @@
 // Shared by every command that simulates: --config/--seed/--users/--rate/--duration/--end/--start-time and
 // --clock/--speed -> the simulator config and the clock.
+import { withoutCalibration } from "../pipeline/config/index.ts";
 import type { ClockName, SimulatorConfig } from "../pipeline/simulator/index.ts";
 import { CLOCKS, resolveSimulatorConfig } from "../pipeline/simulator/index.ts";
 import type { FlagSpec, ParsedFlags } from "./args.ts";
@@ -36,7 +37,7 @@ export const CLOCK_FLAGS = {
 
 export function simConfigFromFlags(flags: ParsedFlags): { config: SimulatorConfig; path: string } {
   const path = stringFlag(flags, "config") ?? DEFAULT_CONFIG_PATH;
-  const raw = readJsonConfig(path);
+  const raw = withoutCalibration(readJsonConfig(path));
   const config = resolveSimulatorConfig(
     raw,
     {

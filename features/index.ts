@@ -31,7 +31,15 @@ export {
   SPLIT_METHODS,
   type SplitMethod,
 } from "./options.ts";
-export { buildSteps, DATASET_STEPS, MODEL_STEPS, SPLIT_STEPS } from "./runner.ts";
+export {
+  buildSteps,
+  DATASET_STEPS,
+  loadStep,
+  MODEL_STEPS,
+  runStep,
+  SPLIT_STEPS,
+  type SqlStep,
+} from "./runner.ts";
 export { loadEventsParquet, type SnapshotOptions, snapshotSessions } from "./snapshot.ts";
 export { assignTestUsers, type SplitCandidate } from "./split.ts";
 export type {

@@ -17,6 +17,9 @@ SERVICE_TESTS=(
   "test/cli/run-kafka.test.ts"
   "test/cli/dataset.test.ts"                # end to end: phase-1 runs and datasets in child processes
   "test/cli/simulate.test.ts"               # end to end: a child process per case
+  "test/cli/simulate-live.test.ts"          # end to end: real-clock runs, signals, pipes
+  "test/cli/produce.test.ts"                # Kafka
+  "test/faults/**"                          # private Kafka, PostgreSQL and Redis instances, faults injected
   "test/**/kafka*.test.ts"
   "test/**/kafka/**"
   "test/pipeline/live/**"                   # Redis

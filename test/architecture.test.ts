@@ -165,7 +165,7 @@ describe("architecture: who may import whom", () => {
   });
 
   it("the CLI, the jobs, the services and the notebooks use other folders' public faces (index.ts) only", () => {
-    const callers = ["cli", "jobs", "notebooks", "pipeline/service"];
+    const callers = ["cli", "jobs", "calibrate", "notebooks", "pipeline/service"];
     expect(
       breaking(
         (i) =>
@@ -173,6 +173,20 @@ describe("architecture: who may import whom", () => {
           i.targetFolder !== null &&
           i.targetFolder !== i.folder &&
           !i.target.endsWith("/index.ts"),
+      ),
+    ).toEqual([]);
+  });
+
+  it("calibrate simulates in memory: no store, transport, runner, service, live state, ground truth, files or driver", () => {
+    const banned = ["store", "transport", "runner", "service", "live", "ground-truth", "files"].map(
+      (s) => `pipeline/${s}`,
+    );
+    expect(
+      breaking(
+        (i) =>
+          i.folder === "calibrate" &&
+          (banned.includes(i.targetFolder ?? "") ||
+            (i.targetFolder === null && IO_PACKAGES.includes(i.target))),
       ),
     ).toEqual([]);
   });

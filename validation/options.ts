@@ -20,12 +20,18 @@ export interface ValidateOptions {
    * pipeline/ground-truth module. null skips the check (it is reported as skipped).
    */
   groundTruth?: GroundTruthComparer | null;
+  /**
+   * The training-file check recomputes the features of every user when the dataset has at most this many
+   * users, else of a seeded sample (manifest seed) of this many users.
+   */
+  recomputeUsers?: number;
 }
 
 export const DEFAULT_OPTIONS = {
   profile: "phase1",
   strict: false,
   reports: true,
+  recomputeUsers: 2000,
 } as const satisfies ValidateOptions;
 
 /** Default significance level of the distribution checks. */

@@ -1,5 +1,6 @@
 // Simulate to a file (`cartstream simulate`): NDJSON (or stdout), or typed ZSTD Parquet through DuckDB;
-// the run's summary in words.
+// the run's summary in words. The real clock writes each event as it is released; a stop request (the
+// CLI's SIGINT/SIGTERM) or a reader that closes stdout ends the run early with every released event written.
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,32 +20,51 @@ export interface SimulateOptions {
   out: string;
 }
 
+/** Longest time an event waits in the writer's buffer with the virtual clock (the real clock: none). */
+const VIRTUAL_FLUSH_MS = 100;
+
 export interface SimulateResult {
   summary: SimulationSummary;
+  /** Events written (with a stop: every event released before it). */
   events: number;
   elapsedS: number;
+  /**
+   * Set when the run ended early: the abort reason (the CLI passes the signal's name, e.g. SIGINT) or
+   * EPIPE (stdout's reader went away). `summary` then covers the events simulated so far.
+   */
+  stopped?: string;
 }
 
 export async function simulateToFile(
   o: SimulateOptions,
-  hooks: Pick<ServiceHooks, "onProgress"> = {},
+  hooks: Pick<ServiceHooks, "onProgress" | "signal"> = {},
 ): Promise<SimulateResult> {
   const t0 = performance.now();
   const sim = new Simulation(o.config, o.startTimeMs);
   const total = expectedEvents(o.config);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(abortReason(hooks.signal?.reason));
+  if (hooks.signal?.aborted) onAbort();
+  hooks.signal?.addEventListener("abort", onAbort, { once: true });
   const parquet = o.out.endsWith(".parquet");
   const tmpDir = parquet ? join(tmpdir(), `cartstream-sim-${process.pid}-${Date.now()}`) : undefined;
   if (tmpDir) mkdirSync(tmpDir, { recursive: true });
   const ndjsonPath = tmpDir ? join(tmpDir, "events.ndjson") : o.out;
-  const writer = new NdjsonWriter(ndjsonPath);
+  const writer = new NdjsonWriter(ndjsonPath, {
+    flushMs: o.clock === "real" ? 0 : VIRTUAL_FLUSH_MS,
+    onBroken: () => stop.abort("EPIPE"),
+  });
   let n = 0;
   try {
-    for await (const batch of simulationBatches(sim, o.clock, o.speed)) {
+    for await (const batch of simulationBatches(sim, o.clock, o.speed, stop.signal)) {
+      if (stop.signal.aborted) break;
       const lines = new Array<string>(batch.length);
       for (let i = 0; i < batch.length; i++) lines[i] = eventToNdjson(batch[i]!);
       await writer.writeLines(lines);
       n += batch.length;
       hooks.onProgress?.(n, total, "");
+      // The virtual clock never waits: give a signal handler its turn between batches.
+      if (o.clock === "virtual") await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await writer.close();
     if (parquet) {
@@ -52,9 +72,23 @@ export async function simulateToFile(
       await eventsNdjsonToParquet(ndjsonPath, o.out);
     }
   } finally {
+    hooks.signal?.removeEventListener("abort", onAbort);
     if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   }
-  return { summary: sim.summary(), events: n, elapsedS: (performance.now() - t0) / 1000 };
+  const elapsedS = (performance.now() - t0) / 1000;
+  const result: SimulateResult = { summary: sim.summary(), events: n, elapsedS };
+  if (stop.signal.aborted) result.stopped = String(stop.signal.reason);
+  return result;
+}
+
+function abortReason(reason: unknown): string {
+  return typeof reason === "string" ? reason : "a stop request";
+}
+
+/** The line that says a run was stopped early and how much of it was written. */
+export function describeStop(r: SimulateResult, out: string): string {
+  const ahead = r.summary.events - r.events;
+  return `stopped by ${r.stopped} after ${fmtInt(r.events)} events written to ${out}${ahead > 0 ? ` (the summary also counts the ${fmtInt(ahead)} simulated but not written)` : ""}`;
 }
 
 /** The summary in words: events per type, sessions, users per persona, realized rate, peak concurrency. */

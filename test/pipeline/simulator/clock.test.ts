@@ -36,4 +36,20 @@ describe("real clock", () => {
     expect(wallS).toBeGreaterThan(4);
     expect(wallS).toBeLessThan(8);
   }, 30_000);
+
+  it("an abort ends the wait for the next event at once and releases nothing that is not due", async () => {
+    const stop = new AbortController();
+    const t0 = Date.now();
+    // The second event is due an hour after the first.
+    const events = [
+      { event_time: new Date(t0).toISOString() },
+      { event_time: new Date(t0 + 3_600_000).toISOString() },
+    ];
+    const released: string[] = [];
+    setTimeout(() => stop.abort(), 200);
+    for await (const batch of paceRealTime(events, { startTimeMs: t0, speed: 1, signal: stop.signal }))
+      for (const e of batch) released.push(e.event_time);
+    expect(released).toEqual([events[0]!.event_time]);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  }, 30_000);
 });
