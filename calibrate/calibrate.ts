@@ -7,7 +7,6 @@ import {
   applyKnobs,
   defaultStep,
   fromSearch,
-  getPath,
   type Knob,
   loadKnobs,
   project,
@@ -17,7 +16,7 @@ import {
 import type { MetricValues } from "./metrics.ts";
 import { initialState, type LmState, lmRound } from "./optimiser.ts";
 import { type Conflict, staticConflicts } from "./static-conflicts.ts";
-import { inside, residual, type Target, targetsOf } from "./targets.ts";
+import { inside, type Target, targetsOf } from "./targets.ts";
 import { dynamicConflicts } from "./tension.ts";
 
 export const CALIBRATE_DEFAULTS = {
@@ -25,7 +24,7 @@ export const CALIBRATE_DEFAULTS = {
   seed: 1000,
   evalSeeds: 2,
   /** Arrival window of a search simulation (s); the preset's own window when it is shorter. */
-  evalDurationS: 600,
+  evalDurationS: 300,
   /** Share of each range's width kept free on both sides by the search's aim. */
   margin: 0.2,
 } as const;
@@ -134,8 +133,12 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
       spec,
       checks,
       searchMetrics,
-      knobs,
-      config,
+      knobValues:
+        u === null
+          ? null
+          : Object.fromEntries(
+              knobs.map((kn, i) => [`${kn.mode ?? "set"} ${kn.path}`, fromSearch(kn, u[i]!)]),
+            ),
     });
     return {
       status,
@@ -155,22 +158,31 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
   if (fixed.length) return result("infeasible", fixed, [], [], null, 0, null);
 
   const seen = new Map<string, MetricValues>();
+  const scaled = (m: MetricValues) =>
+    targets.map((t) => {
+      const v = m[t.metric];
+      return v === null || v === undefined || !Number.isFinite(v) ? t.aim.min / t.scale - 2 : v / t.scale;
+    });
+  const aims = {
+    low: targets.map((t) => t.aim.min / t.scale),
+    high: targets.map((t) => t.aim.max / t.scale),
+  };
   const f = (u: readonly number[]): number[] | null => {
     const e = evaluate(configAt(u), spec);
     if (!e.ok) return null;
     seen.set(u.join(","), e.metrics);
-    return targets.map((t) => residual(t, e.metrics[t.metric]));
+    return scaled(e.metrics);
   };
   const clamp = (u: readonly number[]) => project(knobs, u);
   const u0 = readKnobs(knobs, base).map((x, i) => toSearch(knobs[i]!, x));
-  const steps = knobs.map(defaultStep);
-  let state: LmState = initialState(u0, f, clamp);
+  const lm = { steps: knobs.map(defaultStep), project: clamp };
+  let state: LmState = initialState(u0, f, lm, aims);
   const rounds: RoundReport[] = [];
   const metricsAt = (s: LmState) => seen.get(s.u.join(","))!;
   const maxRounds = o.rounds ?? CALIBRATE_DEFAULTS.rounds;
   for (let round = 1; round <= maxRounds && state.cost > 0; round++) {
     const before = state.cost;
-    state = lmRound(state, f, { steps, project: clamp });
+    state = lmRound(state, f, lm, aims);
     const report: RoundReport = {
       round,
       evaluations: state.evaluations,
@@ -184,11 +196,22 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
   }
   const best = metricsAt(state);
   if (!targets.every((t) => inside(best[t.metric], t.range))) {
-    const conflicts = dynamicConflicts(targets, best, sensitivity(state, f, steps, clamp, targets, seen));
-    const status = conflicts.some((c) => c.metrics.length > 1 || /no knob/.test(c.message))
-      ? "infeasible"
-      : "not_reached";
-    return result(status, conflicts, rounds, [], state.u, state.evaluations + knobs.length, best);
+    // A search that still improved in its last rounds was stopped by --rounds, not by the targets.
+    const recent = rounds.slice(-3).map((r) => r.cost);
+    const stalled = recent.length >= 3 && recent[recent.length - 1]! > 0.98 * recent[0]!;
+    const conflicts =
+      stalled && state.jacobian
+        ? dynamicConflicts(targets, {
+            values: best,
+            w: state.w,
+            aims,
+            jacobian: state.jacobian,
+            u: state.u,
+            project: clamp,
+          })
+        : [];
+    const status = conflicts.length ? "infeasible" : "not_reached";
+    return result(status, conflicts, rounds, [], state.u, state.evaluations, best);
   }
   const config = configAt(state.u);
   const checks: CheckRun[] = checkSeeds.map((s) => {
@@ -202,37 +225,6 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
   return result(held ? "reached" : "not_reached", [], rounds, checks, state.u, state.evaluations, best);
 }
 
-/** Change of each target's value (in units of its scale) per unit of each search coordinate, at the state. */
-function sensitivity(
-  state: LmState,
-  f: (u: readonly number[]) => number[] | null,
-  steps: readonly number[],
-  clamp: (u: readonly number[]) => number[],
-  targets: readonly Target[],
-  seen: Map<string, MetricValues>,
-): number[][] {
-  const at = seen.get(state.u.join(","))!;
-  const cols = state.u.map((_, k) => {
-    let up = [...state.u];
-    up[k]! += steps[k]!;
-    up = clamp(up);
-    if (up[k] === state.u[k]) {
-      up = [...state.u];
-      up[k]! -= steps[k]!;
-      up = clamp(up);
-    }
-    const dh = up[k]! - state.u[k]!;
-    const ok = dh !== 0 && f(up) !== null;
-    const m = ok ? seen.get(up.join(","))! : null;
-    return targets.map((t) => {
-      const a = at[t.metric];
-      const b = m?.[t.metric];
-      return a === null || a === undefined || b === null || b === undefined ? 0 : (b - a) / t.scale / dh;
-    });
-  });
-  return targets.map((_, i) => cols.map((c) => c[i]!));
-}
-
 interface BlockInput {
   profile: string;
   status: CalibrationStatus;
@@ -243,12 +235,10 @@ interface BlockInput {
   spec: EvalSpec;
   checks: CheckRun[];
   searchMetrics: MetricValues | null;
-  knobs: Knob[];
-  config: Record<string, unknown>;
+  knobValues: Record<string, number> | null;
 }
 
 function calibrationBlock(b: BlockInput): Record<string, unknown> {
-  const knobValues = Object.fromEntries(b.knobs.map((k) => [k.path, getPath(b.config, k.path)]));
   return {
     note: "written by cartstream calibrate; the simulator ignores this block",
     profile: b.profile,
@@ -273,6 +263,6 @@ function calibrationBlock(b: BlockInput): Record<string, unknown> {
       ]),
     ),
     conflicts: b.conflicts.map((c) => ({ kind: c.kind, metrics: c.metrics, message: c.message })),
-    knobs: knobValues,
+    knobs: b.knobValues,
   };
 }

@@ -17,7 +17,7 @@ export type Evaluation =
 /** The config a raw candidate resolves to (defaults <- candidate), or the schema's complaint. */
 export function resolveCandidate(
   raw: unknown,
-  overrides: { seed?: number; duration_s?: number } = {},
+  overrides: { seed?: number; duration_s?: number; warm_start?: boolean; end?: "drain" | "cut" } = {},
 ): { ok: true; config: SimulatorConfig } | { ok: false; error: string } {
   try {
     return { ok: true, config: resolveSimulatorConfig(raw, overrides, "(candidate)") };

@@ -1,11 +1,17 @@
 // The tables calibrate prints: target vs achieved per metric, after each round and for the final check.
-import { fmtRange, fmtValue } from "../validation/index.ts";
+import { fmtRange, fmtValue, type Range } from "../validation/index.ts";
 import type { CalibrationResult, CheckRun, RoundReport, TargetRow } from "./calibrate.ts";
+
+/** A range for fmtRange: an open side (infinite) is null there. */
+export const openRange = (r: Range) => ({
+  min: Number.isFinite(r.min) ? r.min : null,
+  max: Number.isFinite(r.max) ? r.max : null,
+});
 
 function table(rows: TargetRow[], valueHeader: string): string[] {
   const cells = rows.map((r) => [
     r.target.metric,
-    fmtRange(r.target.range, r.target.unit) + (r.target.intended ? " (intended)" : ""),
+    fmtRange(openRange(r.target.range), r.target.unit) + (r.target.intended ? " (intended)" : ""),
     fmtValue(r.value, r.target.unit),
     r.ok ? "ok" : "MISS",
   ]);
@@ -51,9 +57,18 @@ export function formatOutcome(r: CalibrationResult, out: string | null): string 
       const missed = c.rows.filter((x) => !x.ok);
       if (missed.length)
         lines.push(
-          `  seed ${c.seed}: ${missed.map((x) => `${x.target.metric} ${fmtValue(x.value, x.target.unit)} outside ${fmtRange(x.target.range, x.target.unit)}`).join("; ")}`,
+          `  seed ${c.seed}: ${missed.map((x) => `${x.target.metric} ${fmtValue(x.value, x.target.unit)} outside ${fmtRange(openRange(x.target.range), x.target.unit)}`).join("; ")}`,
         );
     }
+  }
+  const costs = r.rounds.map((x) => x.cost);
+  if (r.status === "not_reached" && r.checks.length === 0 && costs.length) {
+    const recent = costs.slice(-3);
+    lines.push(
+      recent.length >= 3 && recent[recent.length - 1]! > 0.98 * recent[0]!
+        ? "  the search stalled, but the knobs' measured response says the targets can hold together nearby: try other --seed or more --eval-seeds"
+        : `  the search was still improving (miss ${recent[0]!.toFixed(3)} -> ${recent[recent.length - 1]!.toFixed(3)} over its last rounds): run more --rounds`,
+    );
   }
   if (r.conflicts.length) {
     const kind = r.conflicts.some((c) => c.kind === "static")

@@ -1,6 +1,9 @@
 // Knobs: the config values calibrate may move, as JSON paths into the simulator config with bounds and a
 // transform into an unbounded search coordinate (logit for a value between two bounds, log for a positive
-// scale, linear otherwise). The list is data (knobs.json), so a change of config keys edits a file, not code.
+// scale, linear otherwise). A path may hold `*` (every key at that level), so one knob can move several
+// values: `set` writes the knob's value into each, `scale` multiplies each base value by it (starting at
+// 1), `shift` adds it (starting at 0). The list is data (knobs.json), so a change of config keys edits a
+// file, not code.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseOptions } from "../pipeline/config/index.ts";
@@ -8,11 +11,15 @@ import { badInput } from "../pipeline/errors/index.ts";
 
 export const TRANSFORMS = ["logit", "log", "linear"] as const;
 export type Transform = (typeof TRANSFORMS)[number];
+export const MODES = ["set", "scale", "shift"] as const;
+export type Mode = (typeof MODES)[number];
 
 const knobSchema = z
   .object({
-    /** Dotted path into the config, e.g. personas.window_shopper.outcomes.purchase. */
+    /** Dotted path into the config, e.g. devices.mobile.share; `*` matches every key at its level. */
     path: z.string().min(1),
+    /** set (default): the value itself; scale: a factor on the base values; shift: an offset to them. */
+    mode: z.enum(MODES).optional(),
     min: z.number().finite(),
     max: z.number().finite(),
     transform: z.enum(TRANSFORMS),
@@ -113,28 +120,55 @@ function setPath(obj: Json, path: string, value: number): void {
   cur[parts[parts.length - 1]!] = value;
 }
 
-/** The knobs' current values in a (resolved) config; a path that is not a number there is an error. */
-export function readKnobs(knobs: readonly Knob[], config: unknown): number[] {
-  const bad = knobs.filter((k) => typeof getPath(config, k.path) !== "number").map((k) => k.path);
-  if (bad.length) {
-    throw badInput(
-      `knob path(s) ${bad.join(", ")} are not numbers in the config; each knob must name a numeric config key (check the knob list against the simulator's config schema)`,
-    );
+/** The concrete paths a knob's path names in `config` (`*` expanded; only numeric leaves). */
+export function expandPath(config: unknown, path: string): string[] {
+  let prefixes: { path: string[]; node: unknown }[] = [{ path: [], node: config }];
+  for (const part of path.split(".")) {
+    prefixes = prefixes.flatMap(({ path: p, node }) => {
+      if (!isObject(node)) return [];
+      const keys = part === "*" ? Object.keys(node) : part in node ? [part] : [];
+      return keys.map((k) => ({ path: [...p, k], node: node[k] }));
+    });
   }
-  return knobs.map((k) => getPath(config, k.path) as number);
+  return prefixes.filter((x) => typeof x.node === "number").map((x) => x.path.join("."));
 }
 
 /**
- * A copy of `config` with the knobs set to `values`. A `{ min, max }` pair whose min a knob moved above
- * its max (or the reverse) is put back in order by moving the other end.
+ * The knobs' starting values in a (resolved) config: the value at the path for `set` (the first, when the
+ * path names several), 1 for `scale`, 0 for `shift`. A path naming no number is an error.
  */
-export function applyKnobs(config: unknown, knobs: readonly Knob[], values: readonly number[]): Json {
-  const out = structuredClone(config) as Json;
-  knobs.forEach((k, i) => {
-    setPath(out, k.path, values[i]!);
+export function readKnobs(knobs: readonly Knob[], config: unknown): number[] {
+  const bad = knobs.filter((k) => expandPath(config, k.path).length === 0).map((k) => k.path);
+  if (bad.length) {
+    throw badInput(
+      `knob path(s) ${bad.join(", ")} name no number in the config; each knob must name numeric config keys (check the knob list against the simulator's config schema)`,
+    );
+  }
+  return knobs.map((k) => {
+    if (k.mode === "scale") return 1;
+    if (k.mode === "shift") return 0;
+    return getPath(config, expandPath(config, k.path)[0]!) as number;
   });
-  for (const k of knobs) {
-    const m = /^(.*)\.(min|max)$/.exec(k.path);
+}
+
+/**
+ * A copy of `base` with the knobs at `values` (scale and shift act on base's values). A `{ min, max }`
+ * pair whose min a knob moved above its max (or the reverse) is put back in order by moving the other end.
+ */
+export function applyKnobs(base: unknown, knobs: readonly Knob[], values: readonly number[]): Json {
+  const out = structuredClone(base) as Json;
+  const touched: string[] = [];
+  knobs.forEach((k, i) => {
+    const x = values[i]!;
+    for (const p of expandPath(base, k.path)) {
+      const b = getPath(base, p) as number;
+      const v = k.mode === "scale" ? b * x : k.mode === "shift" ? b + x : x;
+      setPath(out, p, k.mode === undefined || k.mode === "set" ? v : Number(v.toPrecision(6)));
+      touched.push(p);
+    }
+  });
+  for (const path of touched) {
+    const m = /^(.*)\.(min|max)$/.exec(path);
     if (!m) continue;
     const range = getPath(out, m[1]!);
     if (!isObject(range) || typeof range.min !== "number" || typeof range.max !== "number") continue;

@@ -2,7 +2,8 @@
 // Sessions come from the same pure sessionizer core every pipeline mode runs; the metric list, names and
 // ratio columns come from validation's definitions (validation/metric-definitions.ts). What is written
 // here a second time is how a per-user count column or a summary column is counted from a session row
-// (validation/per-user-counts.ts and validation/sql/session-summary.sql say it in SQL);
+// (validation/per-user-counts.ts, validation/sql/session-summary.sql and validation/sql/realism.sql say it
+// in SQL);
 // test/calibrate/metrics.test.ts proves both give the same value for every metric on one dataset.
 import { Sessionizer } from "../pipeline/aggregator/index.ts";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
@@ -38,6 +39,7 @@ const SESSION_COLUMNS: Record<string, Counter> = {
   abandoned: (r) => !r.is_converted && r.cart_value > 0,
   bounced: (r) => r.bounce,
   with_cart_additions: (r) => r.cart_additions > 0,
+  single_page: (r) => r.page_views + r.products_viewed === 1,
   ...Object.fromEntries(DEVICE_TYPES.map((d) => [`device_${d}`, (r: SessionRow) => r.device_type === d])),
   ...Object.fromEntries(PERSONAS.map((p) => [`persona_${p}`, (r: SessionRow) => r.persona === p])),
   ...Object.fromEntries(
@@ -47,12 +49,73 @@ const SESSION_COLUMNS: Record<string, Counter> = {
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-/** DuckDB's median: the middle value, or the mean of the two middle values. */
-function median(xs: number[]): number | null {
+/** DuckDB's quantile_cont: linear interpolation between the order statistics around (n - 1) q. */
+function quantile(xs: number[], q: number): number | null {
   if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const s = Float64Array.from(xs).sort();
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+const median = (xs: number[]) => quantile(xs, 0.5);
+const ratioOf = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+const ms = (iso: string) => Date.parse(iso);
+
+/** Dwell times (s) of page and product views: to the next event of the same session row. */
+function pageDwells(rows: SessionRow[], events: ClickEvent[]): number[] {
+  const segments = new Map<string, { key: number; start: number; last: number }[]>();
+  rows.forEach((r, key) => {
+    const seg = { key, start: ms(r.start_time), last: ms(r.last_activity) };
+    const list = segments.get(r.base_session_id);
+    if (list) list.push(seg);
+    else segments.set(r.base_session_id, [seg]);
+  });
+  const bySegment: number[][] = rows.map(() => []);
+  const times = new Float64Array(events.length);
+  events.forEach((e, i) => {
+    const t = ms(e.event_time);
+    times[i] = t;
+    for (const seg of segments.get(e.session_id) ?? []) {
+      if (t >= seg.start && t <= seg.last) bySegment[seg.key]!.push(i);
+    }
+  });
+  const out: number[] = [];
+  for (const list of bySegment) {
+    list.sort((a, b) => times[a]! - times[b]! || cmp(events[a]!.event_id, events[b]!.event_id));
+    for (let j = 0; j + 1 < list.length; j++) {
+      const t = events[list[j]!]!.event_type;
+      if (t === "page_view" || t === "product_view")
+        out.push((times[list[j + 1]!]! - times[list[j]!]!) / 1000);
+    }
+  }
+  return out;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The columns of sql/realism.sql's one row. */
+function realismColumns(rows: SessionRow[], events: ClickEvent[]): MetricValues {
+  const pages = (r: SessionRow) => r.page_views + r.products_viewed;
+  const duration = (r: SessionRow) => (ms(r.last_activity) - ms(r.start_time)) / 1000;
+  const converted = rows.filter((r) => r.is_converted);
+  const other = rows.filter((r) => !r.is_converted);
+  const pagesMedian = median(rows.map(pages));
+  const pagesP95 = quantile(rows.map(pages), 0.95);
+  const dwells = pageDwells(rows, events);
+  const dwellMedian = median(dwells);
+  const dwellMean = mean(dwells);
+  return {
+    pages_median: pagesMedian,
+    pages_p95: pagesP95,
+    pages_p95_over_median: ratioOf(pagesP95, pagesMedian),
+    converted_pages_ratio: ratioOf(median(converted.map(pages)), median(other.map(pages))),
+    converted_duration_ratio: ratioOf(median(converted.map(duration)), median(other.map(duration))),
+    dwell_median_s: dwellMedian,
+    dwell_mean_s: dwellMean,
+    dwell_mean_over_median: ratioOf(dwellMean, dwellMedian),
+  };
 }
 
 /** The columns of sql/session-summary.sql's one row. */
@@ -88,7 +151,7 @@ export function computeMetrics(events: ClickEvent[], rows: SessionRow[]): Metric
     for (const r of rows) if (counts(r)) n++;
     totals.set(column, n);
   }
-  const summary = summaryColumns(rows, events);
+  const summary = { ...summaryColumns(rows, events), ...realismColumns(rows, events) };
   const column = (name: string, metric: string): number => {
     const v = totals.get(name);
     if (v === undefined) throw missing(metric, `count column ${name}`);

@@ -19,46 +19,56 @@ export interface Target {
   source: string;
 }
 
-/** Ranges with a bound this large are one-sided ("at least 4"). */
-const OPEN = 1e6;
+/** One target from a range: its aim, and the unit its misses are measured in. */
+function target(
+  m: MetricDefinition,
+  range: Range,
+  benchmark: Range,
+  intended: boolean,
+  source: string,
+  margin: number,
+): Target {
+  const openLow = !Number.isFinite(range.min);
+  const openHigh = !Number.isFinite(range.max);
+  // A one-sided target ("at least 4") is measured in quarters of its bound.
+  const scale =
+    openLow || openHigh
+      ? Math.max(Math.abs(openLow ? range.max : range.min) / 4, 1e-9)
+      : Math.max(range.max - range.min, 1e-9);
+  const inset = scale * margin;
+  return {
+    metric: m.name,
+    label: m.label,
+    unit: m.unit,
+    range,
+    benchmark,
+    intended,
+    aim: { min: openLow ? range.min : range.min + inset, max: openHigh ? range.max : range.max - inset },
+    scale,
+    source,
+  };
+}
 
+/** The profile's range checks, then its realism targets (either side may be open). */
 export function targetsOf(profile: ParsedProfile, margin: number): Target[] {
   const byName = new Map(METRICS.map((m) => [m.name, m]));
-  return profile.checks.map((c) => {
-    const m = byName.get(c.metric)!;
+  const checks = profile.checks.map((c) => {
     const range = c.intended ? { min: c.intended.min, max: c.intended.max } : { min: c.min, max: c.max };
-    const openLow = range.min <= -OPEN;
-    const openHigh = range.max >= OPEN;
-    const width = range.max - range.min;
-    const scale =
-      openLow || openHigh
-        ? Math.max(Math.abs(openLow ? range.max : range.min) / 4, 1e-9)
-        : Math.max(width, 1e-9);
-    const inset = openLow || openHigh ? scale * margin : width * margin;
-    return {
-      metric: c.metric,
-      label: m.label,
-      unit: m.unit,
+    return target(
+      byName.get(c.metric)!,
       range,
-      benchmark: { min: c.min, max: c.max },
-      intended: c.intended !== undefined,
-      aim: {
-        min: openLow ? range.min : range.min + inset,
-        max: openHigh ? range.max : range.max - inset,
-      },
-      scale,
-      source: c.source,
-    };
+      { min: c.min, max: c.max },
+      c.intended !== undefined,
+      c.source,
+      margin,
+    );
   });
+  const realism = (profile.realism ?? []).map((c) => {
+    const range = { min: c.min ?? Number.NEGATIVE_INFINITY, max: c.max ?? Number.POSITIVE_INFINITY };
+    return target(byName.get(c.metric)!, range, range, false, c.source, margin);
+  });
+  return [...checks, ...realism];
 }
 
 export const inside = (v: number | null | undefined, r: Range): boolean =>
   v !== null && v !== undefined && v >= r.min && v <= r.max;
-
-/** Residual of a value against the target's aim, in units of its scale (0 inside the aim). */
-export function residual(t: Target, v: number | null | undefined): number {
-  if (v === null || v === undefined || !Number.isFinite(v)) return 2;
-  if (v < t.aim.min) return (v - t.aim.min) / t.scale;
-  if (v > t.aim.max) return (v - t.aim.max) / t.scale;
-  return 0;
-}

@@ -95,11 +95,10 @@ export const simulatorConfigSchema = z
     personas: keyed(PERSONAS, personaSchema),
     walk: z
       .object({
-        /** Exit probabilities are multiplied by this in deep visits, and by quick_exit_factor otherwise. */
+        /** Exit probabilities are multiplied by this in deep visits. */
         deep_exit_factor: z.number().min(0).max(100),
-        quick_exit_factor: z.number().min(0).max(100),
-        /** Exit probability multiplied by this on the landing page of a session that is not a bounce. */
-        first_page_exit_factor: z.number().min(0).max(100),
+        /** Exit probability multiplied by these on the first pages of a session that is not a bounce. */
+        early_exit_factors: z.array(z.number().min(0).max(100)).max(20),
         /** Exit probability divided by engagement ** this power. */
         engagement_exit_power: z.number().min(0).max(10),
         /** Exit probability multiplied by this while the cart holds items. */
@@ -240,11 +239,23 @@ export function deepMerge(base: unknown, override: unknown, path: string[] = [])
   return out;
 }
 
+/** Keys of the first config version (outcome drawn first, scripted step ranges), removed in v2. */
+const V1_KEYS = new Set(["session", "outcomes", "browse_steps", "step_mix", "cart_items"]);
+
 /** Validates a raw config (already merged over defaults). Throws ConfigError naming every bad key. */
 export function parseSimulatorConfig(raw: unknown, source = "(inline)"): SimulatorConfig {
   const res = simulatorConfigSchema.safeParse(raw);
   if (!res.success) {
-    throw new ConfigError(source, formatIssues(res.error, { root: "(config)" }, simulatorConfigSchema));
+    const lines = formatIssues(res.error, { root: "(config)" }, simulatorConfigSchema);
+    const v1 = res.error.issues.some(
+      (i) => i.code === "unrecognized_keys" && i.keys.some((k) => V1_KEYS.has(k)),
+    );
+    if (v1) {
+      lines.push(
+        "this looks like a version-1 config (session, outcomes, browse_steps, step_mix, cart_items): the behaviour model v2 replaced those keys with personas.*.{propensity, exit, transitions, decisions}, walk and dwell; start from data/configs/phase1.json",
+      );
+    }
+    throw new ConfigError(source, lines);
   }
   return res.data;
 }

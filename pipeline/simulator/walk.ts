@@ -206,8 +206,7 @@ export function walkSession(
   };
 
   push({ type: "session_start", at: 0 }, "session_start");
-  const exitScale =
-    (latent.deep ? w.deep_exit_factor : w.quick_exit_factor) / user.engagement ** w.engagement_exit_power;
+  const exitScale = (latent.deep ? w.deep_exit_factor : 1) / user.engagement ** w.engagement_exit_power;
   const bounce = rng.chance(pc.bounce);
   let state: PageState = rng.weighted(tables.entry);
   for (;;) {
@@ -215,7 +214,7 @@ export function walkSession(
       pc.exit[state] *
       exitScale *
       (cart.size > 0 ? w.cart_exit_factor : 1) *
-      (pages === 0 ? w.first_page_exit_factor : 1);
+      (pages < w.early_exit_factors.length ? w.early_exit_factors[pages]! : 1);
     if (state === "home" || state === "category") {
       pages++;
       if (state === "category") category = freshCategory();

@@ -32,8 +32,13 @@ interface PoolEntry {
   durationMs: number;
 }
 
-/** Sessions in the pool (a fixed number, so the estimate's noise does not depend on the run's size). */
-export const POOL_SIZE = 10_000;
+/**
+ * Sessions in the pool: about a quarter of the run's events (at least 1,000, at most 10,000), so the
+ * estimate's noise stays below the run's own and a small run does not pay for a large pool.
+ */
+export function poolSize(config: SimulatorConfig): number {
+  return Math.min(10_000, Math.max(1_000, Math.ceil((config.rate * config.duration_s) / 4)));
+}
 
 function draw(ctx: WalkContext, population: Population, seed: number, resetAt?: number) {
   const rng = createRng(seed);
@@ -55,14 +60,15 @@ export class SessionPool {
     this.entries = [];
     let events = 0;
     let duration = 0;
-    for (let j = 0; j < POOL_SIZE; j++) {
+    const size = poolSize(config);
+    for (let j = 0; j < size; j++) {
       const seed = deriveSeed(config.seed, STREAMS.warm, j);
       const { plan } = draw(ctx, population, seed);
       events += plan.actions.length;
       duration += plan.durationMs;
       this.entries.push({ seed, durationMs: plan.durationMs });
     }
-    this.stats = { meanEvents: events / POOL_SIZE, meanDurationMs: duration / POOL_SIZE };
+    this.stats = { meanEvents: events / size, meanDurationMs: duration / size };
   }
 
   /** `count` sessions in progress at time zero, at a length-biased random point of their lives. */

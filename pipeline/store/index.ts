@@ -31,5 +31,6 @@ export type {
   PartitionCommit,
   PartitionOffset,
   StateKey,
+  StateLogEntry,
   StateRecord,
 } from "./types.ts";

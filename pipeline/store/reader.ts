@@ -4,7 +4,7 @@
 import type { SessionRow, StateKind } from "../model/index.ts";
 import { SELECT_SESSIONS_SQL } from "./columns.ts";
 import { type Db, toNumber } from "./db.ts";
-import type { DeadLetterRow, JsonValue, PartitionOffset, StateRecord } from "./types.ts";
+import type { DeadLetterRow, JsonValue, PartitionOffset, StateLogEntry, StateRecord } from "./types.ts";
 
 const SELECT_OFFSETS = `SELECT kafka_partition, next_offset::text AS next_offset, watermark_ms::text AS watermark_ms,
 state::text AS state FROM stream_offsets
@@ -12,6 +12,8 @@ WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0 ORDER BY kafka_par
 
 const SELECT_STATE = `SELECT kind, state_key, kafka_partition, state::text AS state FROM session_state
 WHERE kafka_partition = $1 ORDER BY kind COLLATE "C", state_key COLLATE "C"`;
+
+const SELECT_STATE_LOG = `SELECT snapshot, bases FROM session_state_log WHERE kafka_partition = $1 ORDER BY id`;
 
 const COUNT_SESSIONS = "SELECT count(*)::int AS n FROM user_sessions";
 
@@ -49,14 +51,27 @@ export class SessionReader {
     group: string,
     topic: string,
     partitions: readonly number[],
-  ): Promise<{ offsets: Map<number, PartitionOffset>; state: Map<number, StateRecord[]> }> {
+  ): Promise<{
+    offsets: Map<number, PartitionOffset>;
+    state: Map<number, StateRecord[]>;
+    log: Map<number, StateLogEntry[]>;
+  }> {
     return this.#db.transaction(async (tx) => {
       await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
       const offsets = offsetsFrom(await tx.query(SELECT_OFFSETS, [group, topic]));
       const state = new Map<number, StateRecord[]>();
-      for (const p of partitions) state.set(p, stateFrom(await tx.query(SELECT_STATE, [p])));
-      return { offsets, state };
+      const log = new Map<number, StateLogEntry[]>();
+      for (const p of partitions) {
+        state.set(p, stateFrom(await tx.query(SELECT_STATE, [p])));
+        log.set(p, logFrom(p, await tx.query(SELECT_STATE_LOG, [p])));
+      }
+      return { offsets, state, log };
     });
+  }
+
+  /** A partition's session_state_log rows in commit order (the oldest is its last snapshot, if any). */
+  async loadStateLog(partition: number): Promise<StateLogEntry[]> {
+    return logFrom(partition, await this.#db.query(SELECT_STATE_LOG, [partition]));
   }
 
   /** Every row of user_sessions, ordered by session_id (byte order, the same on every server). */
@@ -104,4 +119,8 @@ function stateFrom(rows: Record<string, unknown>[]): StateRecord[] {
     kafka_partition: toNumber(r["kafka_partition"]),
     state: parseJson(r["state"]),
   }));
+}
+
+function logFrom(partition: number, rows: Record<string, unknown>[]): StateLogEntry[] {
+  return rows.map((r) => ({ partition, snapshot: r["snapshot"] === true, bases: String(r["bases"]) }));
 }

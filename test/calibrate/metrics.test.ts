@@ -11,7 +11,7 @@ import { removeRoot, simulateEventsParquet, tempRoot, writeDataset } from "../va
 const config = resolveSimulatorConfig({
   duration_s: 400,
   seed: 11,
-  session: { resume_after_idle: 0.1, idle_gap_s: { min: 90, max: 300 } },
+  walk: { resume_after_idle: 0.1, idle_gap_s: { min: 90, max: 300 } },
 });
 
 describe("calibrate metrics = validation SQL", () => {

@@ -37,8 +37,8 @@ const failing = (r: ValidationResult) => r.checks.filter((c) => c.outcome === "e
 const byId = (r: ValidationResult, id: string) => r.checks.find((c) => c.id === id)!;
 
 /** Validates `dir` (no reports) expecting exit 2 with check `id` failed; returns the result and the check. */
-async function failedCheck(dir: string, id: string) {
-  const r = await validateDataset(dir, { reports: false });
+async function failedCheck(dir: string, id: string, options: { recomputeUsers?: number } = {}) {
+  const r = await validateDataset(dir, { reports: false, ...options });
   expect(r.exitCode).toBe(2);
   const check = byId(r, id);
   expect(check.status).toBe("fail");
@@ -185,7 +185,18 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
       "training.rows.features_recomputed",
     ]);
     for (const c of training) expect.soft(c.status, `${c.id}: ${c.message}`).toBe("pass");
-    expect(byId(r, "training.rows.features_recomputed").message).toMatch(/for all \d+ users/);
+    // The default recomputes a seeded sample of users (the cost of validate); every user on request.
+    const { source } = readManifest(built);
+    const fmt = (n: number) => n.toLocaleString("en-US");
+    expect(byId(r, "training.rows.features_recomputed").message).toMatch(
+      new RegExp(`for a seeded sample of 50 of ${fmt(source.users)} users`),
+    );
+    const all = await validateDataset(built, { reports: false, recomputeUsers: source.users });
+    expect(byId(all, "training.rows.features_recomputed").message).toMatch(
+      new RegExp(
+        `for all ${fmt(source.users)} users \\(${fmt(source.sessions_rows)} sessions\\) equal the files`,
+      ),
+    );
   });
 
   it("all train rows duplicated (manifest re-signed): duplicates and row counts fail", async () => {
@@ -250,7 +261,9 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
       ],
       { resign: true },
     );
-    const { r, check } = await failedCheck(dir, "training.rows.features_recomputed");
+    const { r, check } = await failedCheck(dir, "training.rows.features_recomputed", {
+      recomputeUsers: 1000,
+    });
     expect(check.message).toMatch(/full values differ from the recomputation in .*page_views \(4 rows\)/);
     expect(check.message).toMatch(/seconds_since_last_session_end \([1-4] rows\)/);
     expect(byId(r, "training.rows.match_sessions").message).toMatch(
