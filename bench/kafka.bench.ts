@@ -1,7 +1,10 @@
 // The real pipeline on real services: Kafka (local broker), PostgreSQL, Redis. One printed table:
 //  - sustained end-to-end replay throughput (topic already filled; aggregators read, sessionize, commit),
 //  - the same replay through a naive consumer that commits once per event (same code, flush every event),
-//  - event-to-commit latency p50/p99 in the real clock at 40 and 2,000 events/s.
+//  - event-to-commit latency p50/p99 in the real clock at 40 and 2,000 events/s, with the rate the producer
+//    actually reached beside the target.
+// Replay throughput is given with the aggregators' process start (spawn to exit) and without it (from the
+// first partition assignment to exit). Goals: >= 50,000 events/s, batched >= 20x naive, p99 <= 100 ms.
 // Usage: npx tsx bench/kafka.bench.ts [--replay N] [--naive N] [--latency-seconds S]
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -41,10 +44,12 @@ function aggregator(
   name: string,
   topic: string,
   extra: string[],
-): { child: ChildProcess; done: Promise<string> } {
+): { child: ChildProcess; done: Promise<string>; assignedAt: Promise<number> } {
   const child = spawn(
     process.execPath,
     [
+      // As the aggregator README recommends: a larger nursery lets short-lived event objects die young.
+      "--max-semi-space-size=64",
       BIN,
       "aggregate",
       "--name",
@@ -70,13 +75,18 @@ function aggregator(
     },
   );
   let err = "";
-  child.stderr!.on("data", (d) => (err += String(d)));
+  let assigned: (t: number) => void = () => {};
+  const assignedAt = new Promise<number>((resolve) => (assigned = resolve));
+  child.stderr!.on("data", (d) => {
+    err += String(d);
+    if (err.includes("assigned partitions")) assigned(performance.now());
+  });
   const done = new Promise<string>((resolve, reject) =>
     child.on("exit", (code) =>
       code === 0 ? resolve(err) : reject(new Error(`aggregator exited ${code}: ${err.slice(-2000)}`)),
     ),
   );
-  return { child, done };
+  return { child, done, assignedAt };
 }
 
 async function newTopic(tag: string): Promise<{ name: string; topic: string }> {
@@ -95,7 +105,7 @@ async function replay(
   events: number,
   extra: string[],
   procs: number,
-): Promise<{ events: number; seconds: number }> {
+): Promise<{ events: number; seconds: number; afterStart: number }> {
   const { name, topic } = await newTopic(tag);
   const produced = JSON.parse(
     cli([
@@ -114,7 +124,10 @@ async function replay(
   const t0 = performance.now();
   const aggs = Array.from({ length: procs }, () => aggregator(name, topic, extra));
   await Promise.all(aggs.map((a) => a.done));
-  return { events: produced.events, seconds: (performance.now() - t0) / 1000 };
+  const t1 = performance.now();
+  // Without process start: from the first assignment (the group formed, state loaded) to the last exit.
+  const firstAssigned = Math.min(...(await Promise.all(aggs.map((a) => a.assignedAt))));
+  return { events: produced.events, seconds: (t1 - t0) / 1000, afterStart: (t1 - firstAssigned) / 1000 };
 }
 
 function latencyOf(stderr: string): { p50: number; p99: number; count: number } {
@@ -124,11 +137,11 @@ function latencyOf(stderr: string): { p50: number; p99: number; count: number } 
   return { p50: s.p50, p99: s.p99, count: s.count };
 }
 
-async function latency(rate: number): Promise<{ p50: number; p99: number; count: number }> {
+async function latency(rate: number): Promise<{ p50: number; p99: number; count: number; realized: number }> {
   const { name, topic } = await newTopic(`lat${rate}`);
   const agg = aggregator(name, topic, ["--flush-ms", "10"]);
   await new Promise((r) => setTimeout(r, 3000)); // let it join the group before the stream starts
-  cli([
+  const produced = cli([
     "produce",
     "--topic",
     topic,
@@ -144,37 +157,64 @@ async function latency(rate: number): Promise<{ p50: number; p99: number; count:
     "cut",
     "--quiet",
   ]);
-  return latencyOf(await agg.done);
+  const summary = JSON.parse(produced.stdout.trim().split("\n").at(-1)!);
+  return { ...latencyOf(await agg.done), realized: summary.events / summary.elapsed_s };
 }
 
-console.log(`Kafka + PostgreSQL + Redis benchmark; ${machineLine()}`);
+console.log(`Kafka + PostgreSQL + Redis benchmark; start: ${machineLine()}`);
 const rows: (string | number)[][] = [];
 try {
   const fast = await replay("replay", replayEvents, [], workers);
   rows.push([
-    `replay, ${workers} aggregators, batched commits`,
+    `replay, ${workers} aggregators, batched commits (with process start)`,
     fast.events,
     fast.seconds.toFixed(1),
     fast.events / fast.seconds,
     "",
     "",
+    "",
+  ]);
+  rows.push([
+    `replay, ${workers} aggregators, batched commits (first assignment to exit)`,
+    fast.events,
+    fast.afterStart.toFixed(1),
+    fast.events / fast.afterStart,
+    "",
+    "",
+    "",
   ]);
   const naive = await replay("naive", naiveEvents, ["--flush-events", "1", "--flush-ms", "1000000"], 1);
   rows.push([
-    "replay, naive: one commit per event",
+    "replay, naive: one commit per event (first assignment to exit)",
     naive.events,
-    naive.seconds.toFixed(1),
-    naive.events / naive.seconds,
+    naive.afterStart.toFixed(1),
+    naive.events / naive.afterStart,
+    "",
     "",
     "",
   ]);
-  const ratio = fast.events / fast.seconds / (naive.events / naive.seconds);
+  const ratio = fast.events / fast.afterStart / (naive.events / naive.afterStart);
   for (const rate of [40, 2000]) {
     const l = await latency(rate);
-    rows.push([`real clock ${rate} events/s, event-to-commit`, l.count, latencySeconds, "", l.p50, l.p99]);
+    rows.push([
+      `real clock, target ${rate} events/s, event-to-commit`,
+      l.count,
+      latencySeconds,
+      "",
+      l.realized.toFixed(0),
+      l.p50,
+      l.p99,
+    ]);
   }
-  printTable("throughput and latency", ["run", "events", "seconds", "events/s", "p50 ms", "p99 ms"], rows);
-  console.log(`\nbatched / naive throughput ratio: ${ratio.toFixed(1)}x`);
+  printTable(
+    "throughput and latency",
+    ["run", "events", "seconds", "events/s", "realized events/s", "p50 ms", "p99 ms"],
+    rows,
+  );
+  console.log(
+    `\nbatched / naive throughput ratio (without process start): ${ratio.toFixed(1)}x (goal >= 20x)`,
+  );
+  console.log(`end: ${machineLine()}`);
 } finally {
   const db = await openPgDb({});
   const t = new KafkaTransport({});

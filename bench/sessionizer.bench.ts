@@ -144,7 +144,7 @@ function runOnce(batches: Batch[], scenario: Scenario): Measured {
     for (let i = 0; i < events.length; i++) sz.add(events[i]!, parts[i]!);
     upserts += sz.drain().upserts.length;
     if (scenario.state) {
-      for (let p = 0; p < partitions; p++) stateRows += sz.exportStateChanges(p).segments.length;
+      for (let p = 0; p < partitions; p++) stateRows += sz.exportStateChanges(p).bases.length;
     }
     ms += performance.now() - t0;
     cpuMs += cpuNow() - c0;

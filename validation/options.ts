@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { IssueFormat } from "../pipeline/config/index.ts";
 import { EVENT_TYPES } from "../pipeline/events/index.ts";
 import type { GroundTruthComparer } from "./checks/ground-truth.ts";
+import { learnabilitySchema } from "./learnability-profile.ts";
 import { METRIC_NAMES } from "./metric-definitions.ts";
 import { SEVERITIES } from "./types.ts";
 
@@ -25,13 +26,18 @@ export interface ValidateOptions {
    * users, else of a seeded sample (manifest seed) of this many users.
    */
   recomputeUsers?: number;
+  /**
+   * Run the baseline models for the leakage and learnability checks when the manifest lists training files
+   * (default true; a current baseline/report.json is reused instead of refitting).
+   */
+  baseline?: boolean;
 }
 
 export const DEFAULT_OPTIONS = {
   profile: "phase1",
   strict: false,
   reports: true,
-  recomputeUsers: 2000,
+  recomputeUsers: 50,
 } as const satisfies ValidateOptions;
 
 /** Default significance level of the distribution checks. */
@@ -149,6 +155,8 @@ export const profileSchema = z
       })
       .strict()
       .optional(),
+    /** Baseline-model learnability and the leakage rule (validation/checks/leakage.ts). */
+    learnability: learnabilitySchema.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

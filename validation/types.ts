@@ -1,6 +1,13 @@
 // Result types of a validation run. report.json is a ValidationResult as JSON.
 
-export const CHECK_KINDS = ["benchmark", "realism", "quality", "distribution", "training"] as const;
+export const CHECK_KINDS = [
+  "benchmark",
+  "realism",
+  "quality",
+  "distribution",
+  "training",
+  "learnability",
+] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** What a failure of the check means: error fails the run, warning passes it (unless --strict). */

@@ -6,6 +6,7 @@ import { benchmarkChecks, realismChecks } from "./checks/benchmark.ts";
 import { distributionChecks } from "./checks/distribution.ts";
 import { groundTruthCheck, projectGroundTruth } from "./checks/ground-truth.ts";
 import { guardGroup } from "./checks/guard.ts";
+import { leakageChecks } from "./checks/leakage.ts";
 import { qualityChecks } from "./checks/quality.ts";
 import { sequencingChecks } from "./checks/sequencing.ts";
 import { trainingFileChecks } from "./checks/training-files.ts";
@@ -125,6 +126,12 @@ export async function validateDataset(dir: string, options: ValidateOptions = {}
           recomputeUsers: options.recomputeUsers ?? DEFAULT_OPTIONS.recomputeUsers,
         }),
       )),
+      ...(options.baseline === false
+        ? []
+        : await guardGroup(
+            { id: "learnability.run", kind: "learnability", title: "leakage and learnability checks" },
+            () => leakageChecks(input.dir, p),
+          )),
     ];
     const summary = summarize(checks);
     const exitCode = exitCodeOf(summary, strict);

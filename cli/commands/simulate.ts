@@ -14,7 +14,7 @@ export const spec: CommandSpec = {
   name: "simulate",
   summary: "simulate shoppers and write their clickstream events",
   usage:
-    "cartstream simulate [--config FILE] [--seed N] [--users N] [--rate EPS] [--duration S] [--clock virtual|real] [--out FILE|-]",
+    "cartstream simulate [--config FILE] [--seed N] [--users N] [--rate EPS] [--duration S] [--warm-start on|off] [--clock virtual|real] [--out FILE|-]",
   flags: {
     ...SIM_FLAGS,
     ...CLOCK_FLAGS,
@@ -29,7 +29,9 @@ export const spec: CommandSpec = {
   },
   details: `Events come out in event-time order. The same seed gives byte-identical NDJSON in the virtual clock;
 the real clock gives the same events with event_time anchored at the wall clock (unless --start-time).
-The summary (events per type, sessions, users per persona, realized rate) goes to stderr when --out is -.
+With --warm-start on (the config default) the run begins in the stationary state, so the realized rate is on
+target from the first second in both clocks; the summary shows the rate in the first and last tenth of the
+window. The summary (events per type, sessions, users per persona, realized rate) goes to stderr when --out is -.
 Live output: the real clock writes each event when its time comes (to a file or a pipe, no buffering);
 the virtual clock flushes at least every 100 ms. SIGINT or SIGTERM stops a run cleanly: every event
 released so far is in the output (a .parquet file is still written), the summary is printed, exit 0; a

@@ -26,8 +26,6 @@ export class BaseSession extends TrackedBase<Segment> {
   closed: number;
   /** Open segments in time order; gaps between them are > timeoutMs. */
   readonly segs: Segment[] = [];
-  /** The closed count changed since the state was last exported. */
-  closedChanged = false;
   /** No open segment left: removed from its partition. */
   evicted = false;
   /** Expiry of this base's live expiry-queue entry (Infinity when not scheduled). */
@@ -46,7 +44,7 @@ export class BaseSession extends TrackedBase<Segment> {
     const tail = segs[n - 1]!;
     if (t >= tail.last) {
       if (t - tail.last > timeoutMs) {
-        segs.push(new Segment([e], [t]));
+        segs.push(Segment.of(e, t));
         return PLACED.newSegment;
       }
       return tail.insert(e, t) ? PLACED.joined : PLACED.duplicate;
@@ -75,7 +73,7 @@ export class BaseSession extends TrackedBase<Segment> {
       s.prepend(e, t);
       return PLACED.joined;
     }
-    segs.splice(i, 0, new Segment([e], [t]));
+    segs.splice(i, 0, Segment.of(e, t));
     return i === 0 ? PLACED.newFirstSegment : PLACED.newSegment;
   }
 }

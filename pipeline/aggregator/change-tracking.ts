@@ -1,49 +1,45 @@
-// One change-tracking mechanism for both outputs of the core: the session rows (drain) and the persisted
-// state (exportStateChanges). Each output remembers, per segment, whether it changed since the output last
-// wrote it and under which key; per base session id, whether it is queued and which written keys belong to
-// segments that are gone. Writing an output walks the queued bases once, the same way for both.
+// Change tracking for the two outputs of the core: the session rows (drain) and the persisted state
+// (exportStateChanges). Rows are written per segment: each remembers whether it changed since its row was
+// last written and under which key; each base session id remembers the written keys of segments that are
+// gone. State is written per base session id (the whole base), so it needs only the queue.
 import { segmentKey } from "../model/index.ts";
 
-/** The outputs a segment is written to. */
+/** The outputs a base is queued for. */
 export const OUTPUTS = { rows: 0, state: 1 } as const;
 export type Output = (typeof OUTPUTS)[keyof typeof OUTPUTS];
-const ALL_OUTPUTS = 0b11;
 const bit = (output: Output) => 1 << output;
 
 /**
- * Per segment: which outputs have not seen its latest events, and the key each output last wrote it under.
- * Segment extends it (fields of the segment itself rather than an object of their own: no allocation more
- * per segment on the hot path).
+ * Per segment: whether its row has not seen its latest events, and the key its row was last written
+ * under. Segment extends it (fields of the segment itself: no allocation more per segment on the hot path).
  */
 export class TrackedSegment {
-  private changed = ALL_OUTPUTS;
+  private changed = true;
   private rowKey: string | null = null;
-  private stateKey: string | null = null;
 
-  /** The segment changed: every output writes it again. */
+  /** The segment changed: its row is written again. */
   touch(): void {
-    this.changed = ALL_OUTPUTS;
+    this.changed = true;
   }
 
-  isChanged(output: Output): boolean {
-    return (this.changed & bit(output)) !== 0;
+  isChanged(): boolean {
+    return this.changed;
   }
 
-  /** Key the output last wrote this segment under, null if never. */
-  writtenKey(output: Output): string | null {
-    return output === OUTPUTS.rows ? this.rowKey : this.stateKey;
+  /** Key the row was last written under, null if never. */
+  writtenKey(): string | null {
+    return this.rowKey;
   }
 
-  written(output: Output, key: string): void {
-    if (output === OUTPUTS.rows) this.rowKey = key;
-    else this.stateKey = key;
-    this.changed &= ~bit(output);
+  written(key: string): void {
+    this.rowKey = key;
+    this.changed = false;
   }
 }
 
 /**
- * Per base session id: queued for each output, and keys written earlier whose segments are gone. BaseSession
- * extends it and provides its id, closed count and open segments in order.
+ * Per base session id: queued for each output, and row keys written earlier whose segments are gone.
+ * BaseSession extends it and provides its id, closed count and open segments in order.
  */
 export abstract class TrackedBase<S extends TrackedSegment = TrackedSegment> {
   abstract readonly id: string;
@@ -51,23 +47,16 @@ export abstract class TrackedBase<S extends TrackedSegment = TrackedSegment> {
   abstract readonly segs: readonly S[];
   queued = 0;
   private rowOrphans: string[] | null = null;
-  private stateOrphans: string[] | null = null;
 
-  /**
-   * The segment left the base (merged away: every output; evicted: the state only, its row is final). The
-   * keys it was written under are deleted unless a current segment reuses them.
-   */
-  orphan(segment: TrackedSegment, only?: Output): void {
-    const rowKey = only === OUTPUTS.state ? null : segment.writtenKey(OUTPUTS.rows);
-    const stateKey = only === OUTPUTS.rows ? null : segment.writtenKey(OUTPUTS.state);
+  /** The segment merged away: its row key is deleted unless a current segment reuses it. */
+  orphan(segment: TrackedSegment): void {
+    const rowKey = segment.writtenKey();
     if (rowKey !== null) this.rowOrphans = appendKey(this.rowOrphans, rowKey);
-    if (stateKey !== null) this.stateOrphans = appendKey(this.stateOrphans, stateKey);
   }
 
-  takeOrphans(output: Output): string[] | null {
-    const keys = output === OUTPUTS.rows ? this.rowOrphans : this.stateOrphans;
-    if (output === OUTPUTS.rows) this.rowOrphans = null;
-    else this.stateOrphans = null;
+  takeOrphans(): string[] | null {
+    const keys = this.rowOrphans;
+    this.rowOrphans = null;
     return keys;
   }
 }
@@ -108,31 +97,37 @@ export type SegmentWriter<B extends TrackedBase> = (
 ) => void;
 
 /**
- * Writes one base to `output`: every segment that changed, was renumbered, or is among the first `forced`
- * ones goes to `write` with its number and key; keys the output wrote earlier that no current segment uses
- * are appended to `deletes`.
+ * Writes one base's rows: every segment among the first `forced`, and (when `open`) every other one that
+ * changed or was renumbered, goes to `write` with its number and key; keys written earlier that no current
+ * segment uses are appended to `deletes`. Returns true when changed rows were left unwritten (`open` false).
  */
 export function writeBase<B extends TrackedBase>(
   base: B,
-  output: Output,
   forced: number,
+  open: boolean,
   write: SegmentWriter<B>,
   deletes: string[],
-): void {
-  let candidates = base.takeOrphans(output);
+): boolean {
+  let candidates = base.takeOrphans();
+  let pending = false;
   const segs = base.segs;
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i]!;
     const number = base.closed + i + 1;
     const key = segmentKey(base.id, number);
-    const before = seg.writtenKey(output);
-    if (i < forced || seg.isChanged(output) || before !== key) {
+    const before = seg.writtenKey();
+    if (i < forced || seg.isChanged() || before !== key) {
+      if (i >= forced && !open) {
+        pending = true;
+        continue;
+      }
       write(base, seg, number, key, i < forced);
       if (before !== null && before !== key) candidates = appendKey(candidates, before);
-      seg.written(output, key);
+      seg.written(key);
     }
   }
   if (candidates !== null) pushUnused(base, candidates, deletes);
+  return pending;
 }
 
 function appendKey(list: string[] | null, key: string): string[] {

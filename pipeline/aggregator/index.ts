@@ -20,15 +20,22 @@ export {
   toCents,
 } from "./session-metrics.ts";
 export { Sessionizer } from "./sessionizer.ts";
-export { type StateRecordChanges, stateChangesToRecords, stateFromRecords } from "./state-records.ts";
+export {
+  encodeStateLog,
+  type LoadedState,
+  type StateRecordChanges,
+  stateChangesToRecords,
+  stateFromRecords,
+} from "./state-records.ts";
 export {
   ADD_RESULTS,
   type AddResult,
-  type ClosedCount,
+  type BaseState,
   type ClosedViolation,
   type PartitionCounters,
   type PartitionState,
   type PartitionStateChanges,
   type SegmentState,
   type SessionChanges,
+  type SplitChanges,
 } from "./types.ts";

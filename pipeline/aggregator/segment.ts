@@ -1,38 +1,49 @@
-// One open segment of a base session id: its events sorted by (event_time, event_id), their times, and its
-// metrics kept up to date while events arrive in order. Every change marks the segment for both outputs
-// (TrackedSegment).
+// One open segment of a base session id, held compactly: the metrics of its frozen events (a
+// SessionAccumulator) and, sorted by (event_time, event_id), the few recent events not folded in yet.
+//
+// Why that is exact: an event is accepted only at or after the partition's watermark, and the watermark
+// never goes back. freeze(w) folds the events before w, so nothing accepted later can sort before a folded
+// event: every insert, prepend, merge and duplicate check touches the unfolded tail only. A segment that
+// starts at or after the watermark has an empty accumulator, which is what prepend and absorb rely on.
+// Every change marks the segment for the rows output (TrackedSegment).
 import type { ClickEvent } from "../events/index.ts";
 import type { SessionRow } from "../model/index.ts";
 import { TrackedSegment } from "./change-tracking.ts";
-import { type SegmentInfo, SessionAccumulator } from "./session-metrics.ts";
+import { type LoggedViolation, type SegmentInfo, SessionAccumulator } from "./session-metrics.ts";
 
 export class Segment extends TrackedSegment {
-  readonly events: ClickEvent[];
-  readonly times: number[];
-  /** times[0] and times[times.length - 1], kept in fields: read for every event, one load instead of three. */
+  /** Metrics of the folded events (every one before the last freeze line). */
+  acc: SessionAccumulator;
+  /** Events not folded yet, sorted by (time, event_id), and their times. */
+  tail: ClickEvent[];
+  tailTimes: number[];
+  /** Time of the first and of the last event (ms). */
   start: number;
   last: number;
-  /**
-   * Metrics of the events, kept up to date while events are appended in order (the usual case); null after
-   * an out-of-order change, rebuilt from the sorted events by the next row().
-   */
-  private acc: SessionAccumulator | null = null;
 
-  constructor(events: ClickEvent[], times: number[]) {
+  constructor(acc: SessionAccumulator, tail: ClickEvent[], tailTimes: number[], start: number, last: number) {
     super();
-    this.events = events;
-    this.times = times;
-    this.start = times[0]!;
-    this.last = times[times.length - 1]!;
+    this.acc = acc;
+    this.tail = tail;
+    this.tailTimes = tailTimes;
+    this.start = start;
+    this.last = last;
   }
 
-  /** Appends when in order (the usual case), else inserts in place by (time, event_id). False if a duplicate. */
+  static of(e: ClickEvent, t: number): Segment {
+    return new Segment(new SessionAccumulator(), [e], [t], t, t);
+  }
+
+  get count(): number {
+    return this.acc.count + this.tail.length;
+  }
+
+  /** Appends when in order (the usual case), else inserts in the tail by (time, event_id). False if a duplicate. */
   insert(e: ClickEvent, t: number): boolean {
-    const times = this.times;
-    const events = this.events;
+    const times = this.tailTimes;
+    const events = this.tail;
     const n = times.length;
-    const lastT = times[n - 1]!;
-    if (t > lastT || (t === lastT && e.event_id > events[n - 1]!.event_id)) {
+    if (n === 0 || t > times[n - 1]! || (t === times[n - 1]! && e.event_id > events[n - 1]!.event_id)) {
       this.append(e, t);
       return true;
     }
@@ -47,54 +58,61 @@ export class Segment extends TrackedSegment {
     if (lo < n && times[lo] === t && events[lo]!.event_id === e.event_id) return false;
     times.splice(lo, 0, t);
     events.splice(lo, 0, e);
-    if (lo === 0) this.start = t;
-    if (lo === n) this.last = t;
-    this.changedOutOfOrder();
+    if (t < this.start) this.start = t;
+    this.touch();
     return true;
   }
 
   /** Appends an event known to sort after every event of the segment. */
   append(e: ClickEvent, t: number): void {
-    this.times.push(t);
-    this.events.push(e);
+    this.tailTimes.push(t);
+    this.tail.push(e);
     this.last = t;
-    if (this.acc !== null) this.acc.add(e);
     this.touch();
   }
 
-  /** Puts an event known to sort before every event of the segment first. */
+  /** Puts an event known to sort before every event of the segment (which is all unfolded) first. */
   prepend(e: ClickEvent, t: number): void {
-    this.times.unshift(t);
-    this.events.unshift(e);
+    this.tailTimes.unshift(t);
+    this.tail.unshift(e);
     this.start = t;
-    this.changedOutOfOrder();
+    this.touch();
   }
 
-  /** Appends `e` (between the two) and then every event of `next`, which follows this segment. */
+  /** Appends `e` (between the two) and then every event of `next` (all unfolded), which follows this segment. */
   absorb(e: ClickEvent, t: number, next: Segment): void {
-    this.times.push(t);
-    this.events.push(e);
-    for (let j = 0; j < next.times.length; j++) {
-      this.times.push(next.times[j]!);
-      this.events.push(next.events[j]!);
+    this.append(e, t);
+    for (let j = 0; j < next.tail.length; j++) {
+      this.tailTimes.push(next.tailTimes[j]!);
+      this.tail.push(next.tail[j]!);
     }
     this.last = next.last;
-    this.changedOutOfOrder();
+  }
+
+  /** Folds the unfolded events before `before` (a watermark, or Infinity when the segment closes). */
+  freeze(before: number): void {
+    const times = this.tailTimes;
+    let k = 0;
+    while (k < times.length && times[k]! < before) this.acc.add(this.tail[k++]!);
+    if (k === 0) return;
+    if (k === times.length) {
+      this.tail = [];
+      this.tailTimes = [];
+    } else {
+      this.tail.splice(0, k);
+      times.splice(0, k);
+    }
   }
 
   row(info: SegmentInfo): SessionRow {
-    let acc = this.acc;
-    if (acc === null) {
-      acc = new SessionAccumulator();
-      const events = this.events;
-      for (let i = 0; i < events.length; i++) acc.add(events[i]!);
-      this.acc = acc;
-    }
+    if (this.tail.length === 0) return this.acc.toRow(info);
+    const acc = this.acc.clone();
+    for (let i = 0; i < this.tail.length; i++) acc.add(this.tail[i]!);
     return acc.toRow(info);
   }
 
-  private changedOutOfOrder(): void {
-    this.acc = null;
-    this.touch();
+  /** The violating events of a closed (wholly folded) segment. */
+  violations(): readonly LoggedViolation[] {
+    return this.acc.violationLog ?? [];
   }
 }

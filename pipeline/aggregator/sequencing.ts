@@ -51,6 +51,17 @@ export function rulesOf(bits: number): SequenceRule[] {
   return RULE_BITS.filter((_, k) => (bits & (1 << k)) !== 0);
 }
 
+/** A SequenceChecker as JSON: what the rules need to judge the events that follow. */
+export interface SequenceState {
+  violations: number;
+  position: number;
+  viewed: (string | null)[] | null;
+  cart: [string | null, number][] | null;
+  cartTotal: number;
+  checkout: boolean;
+  ended: boolean;
+}
+
 /**
  * Checks the rules incrementally: feed a segment's events in (event_time, event_id) order to step().
  * The cart is a multiset of product quantities: add_to_cart adds `quantity` (default 1), remove_from_cart
@@ -116,6 +127,45 @@ export class SequenceChecker {
     }
     if (bits !== 0) this.violations++;
     return bits;
+  }
+
+  /** A copy that continues independently (a row of an open segment folds its unfrozen events into one). */
+  clone(): SequenceChecker {
+    const c = new SequenceChecker();
+    c.violations = this.violations;
+    c.position = this.position;
+    c.viewed = this.viewed === null ? null : new Set(this.viewed);
+    c.cart = this.cart === null ? null : new Map(this.cart);
+    c.cartTotal = this.cartTotal;
+    c.checkoutSincePurchase = this.checkoutSincePurchase;
+    c.ended = this.ended;
+    return c;
+  }
+
+  /** JSON form (an undefined product_id is written as null). */
+  toState(): SequenceState {
+    return {
+      violations: this.violations,
+      position: this.position,
+      viewed: this.viewed === null ? null : [...this.viewed].map((id) => id ?? null),
+      cart: this.cart === null ? null : [...this.cart].map(([id, q]) => [id ?? null, q]),
+      cartTotal: this.cartTotal,
+      checkout: this.checkoutSincePurchase,
+      ended: this.ended,
+    };
+  }
+
+  /** The checker toState() described; the caller has checked the shape (aggregator/accumulator-state.ts). */
+  static fromState(s: SequenceState): SequenceChecker {
+    const c = new SequenceChecker();
+    c.violations = s.violations;
+    c.position = s.position;
+    c.viewed = s.viewed === null ? null : new Set(s.viewed.map((id) => id ?? undefined));
+    c.cart = s.cart === null ? null : new Map(s.cart.map(([id, q]) => [id ?? undefined, q]));
+    c.cartTotal = s.cartTotal;
+    c.checkoutSincePurchase = s.checkout;
+    c.ended = s.ended;
+    return c;
   }
 
   /** Distinct product_id values (defined ones) seen on product_view events so far. */

@@ -2,7 +2,7 @@
 // The DuckDB ground truth (pipeline/ground-truth/sessions.sql) implements the same definitions; keep both in step.
 import type { ClickEvent } from "../events/index.ts";
 import { type SessionRow, segmentKey } from "../model/index.ts";
-import { SequenceChecker } from "./sequencing.ts";
+import { SequenceChecker, type SequenceState } from "./sequencing.ts";
 
 export interface SegmentInfo {
   base_session_id: string;
@@ -85,15 +85,46 @@ export function avgTimePerPageCentis(durationMs: number, views: number): number 
   return views === 0 ? 0 : Math.floor((2 * durationMs + 10 * views) / (20 * views));
 }
 
+/** A violating event and the bit mask of the rules it breaks (sequencing.ts rulesOf). */
+export interface LoggedViolation {
+  event: ClickEvent;
+  bits: number;
+}
+
+/** The SessionAccumulator as JSON (session_state): counts, first/last times, cart and rule state. */
+export interface AccumulatorState {
+  count: number;
+  user: string;
+  first: string;
+  last: string;
+  device: string | null;
+  browser: string | null;
+  persona: string | null;
+  intended: string | null;
+  /** page_views, products_viewed, searches, cart_additions, cart_removals, checkouts, purchases. */
+  counts: number[];
+  purchaseCents: number;
+  cartValue: number | null;
+  abandonment: string | null;
+  endTime: string | null;
+  sequence: SequenceState;
+  /** The violating events so far, reported when the segment closes (rare: kept whole). */
+  violations: LoggedViolation[];
+}
+
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
 /**
- * A segment's metrics, updated one event at a time in (event_time, event_id) order. The sessionizer keeps
- * one per segment while events arrive in order (appends), so a drain builds a row without rescanning the
- * events; an out-of-order insert drops it and the next drain rebuilds it from the sorted events.
+ * A segment's metrics, updated one event at a time in (event_time, event_id) order. It holds no events:
+ * counts, the first and last times, the cart and the rule checker's state, and the (rare) violating events,
+ * so an open session's state is a few hundred bytes whatever its length.
  */
 export class SessionAccumulator {
   count = 0;
-  private first: ClickEvent | null = null;
-  private last: ClickEvent | null = null;
+  user = "";
+  first = "";
+  last = "";
   private device: string | undefined;
   private browser: string | undefined;
   private persona: string | undefined;
@@ -109,11 +140,16 @@ export class SessionAccumulator {
   private cartValue: number | undefined;
   private abandonment: string | undefined;
   private endTime: string | undefined;
-  private readonly sequence = new SequenceChecker();
+  private sequence = new SequenceChecker();
+  /** Violating events in order (null until the first). */
+  violationLog: LoggedViolation[] | null = null;
 
   add(e: ClickEvent): void {
-    if (this.first === null) this.first = e;
-    this.last = e;
+    if (this.count === 0) {
+      this.first = e.event_time;
+      this.user = e.user_id;
+    }
+    this.last = e.event_time;
     this.count++;
     if (this.device === undefined) this.device = e.device_type;
     if (this.browser === undefined) this.browser = e.browser;
@@ -150,22 +186,81 @@ export class SessionAccumulator {
       default:
         break;
     }
-    this.sequence.step(e);
+    const bits = this.sequence.step(e);
+    if (bits === 0) return;
+    if (this.violationLog === null) this.violationLog = [];
+    this.violationLog.push({ event: e, bits });
+  }
+
+  /** An independent copy (folding an open segment's unfrozen events into it leaves this one as it was). */
+  clone(): SessionAccumulator {
+    const c = Object.assign(new SessionAccumulator(), this);
+    c.sequence = this.sequence.clone();
+    c.violationLog = this.violationLog === null ? null : this.violationLog.slice();
+    return c;
+  }
+
+  toState(): AccumulatorState {
+    return {
+      count: this.count,
+      user: this.user,
+      first: this.first,
+      last: this.last,
+      device: orNull(this.device),
+      browser: orNull(this.browser),
+      persona: orNull(this.persona),
+      intended: orNull(this.intended),
+      counts: [
+        this.pageViews,
+        this.productsViewed,
+        this.searches,
+        this.cartAdditions,
+        this.cartRemovals,
+        this.checkouts,
+        this.purchases,
+      ],
+      purchaseCents: this.purchaseCents,
+      cartValue: orNull(this.cartValue),
+      abandonment: orNull(this.abandonment),
+      endTime: orNull(this.endTime),
+      sequence: this.sequence.toState(),
+      violations: this.violationLog ?? [],
+    };
+  }
+
+  /** The accumulator toState() described; the shape is checked by the caller (accumulator-state.ts). */
+  static fromState(s: AccumulatorState): SessionAccumulator {
+    const a = new SessionAccumulator();
+    a.count = s.count;
+    a.user = s.user;
+    a.first = s.first;
+    a.last = s.last;
+    a.device = orUndefined(s.device);
+    a.browser = orUndefined(s.browser);
+    a.persona = orUndefined(s.persona);
+    a.intended = orUndefined(s.intended);
+    [a.pageViews, a.productsViewed, a.searches, a.cartAdditions, a.cartRemovals, a.checkouts, a.purchases] =
+      s.counts as [number, number, number, number, number, number, number];
+    a.purchaseCents = s.purchaseCents;
+    a.cartValue = orUndefined(s.cartValue);
+    a.abandonment = orUndefined(s.abandonment);
+    a.endTime = orUndefined(s.endTime);
+    a.sequence = SequenceChecker.fromState(s.sequence);
+    a.violationLog = s.violations.length === 0 ? null : s.violations.slice();
+    return a;
   }
 
   /** The row of the events added so far (at least one). */
   toRow(info: SegmentInfo): SessionRow {
-    const first = this.first!;
-    const last = this.last!;
-    const startMs = parseEventTime(first.event_time);
-    const durationMs = parseEventTime(last.event_time) - startMs;
+    const startMs = parseEventTime(this.first);
+    const durationMs = parseEventTime(this.last) - startMs;
     const views = this.pageViews + this.productsViewed;
-    const lastActivity = rowTime(last.event_time);
+    const lastActivity = rowTime(this.last);
     const ended = this.endTime !== undefined;
     return {
       session_id: segmentKey(info.base_session_id, info.segment),
-      user_id: first.user_id,
-      start_time: rowTime(first.event_time),
+      user_id: this.user,
+      start_time: rowTime(this.first),
       end_time: ended ? rowTime(this.endTime!) : info.closed ? lastActivity : null,
       last_activity: lastActivity,
       device_type: this.device ?? "",

@@ -1,26 +1,29 @@
 // The streaming sessionizer core: pure (no I/O, no timers), the same code in every mode.
 //
-// Per partition it keeps the open segments of every base session id (events sorted by event_time, event_id),
+// Per partition it keeps the open segments of every base session id (each as the metrics of its folded
+// events plus the few recent events not folded yet, see segment.ts),
 // a watermark (max event time seen - allowedLatenessMs) and, per base id, how many segments were already
 // closed and evicted, so numbering continues after eviction. add() only files an event; rows are computed
 // on drain() for the sessions that changed, as whole rows (never increments), so every write is idempotent.
 import { CartstreamError, ERROR_CODES } from "../errors/index.ts";
 import type { ClickEvent } from "../events/index.ts";
 import { BaseSession, PLACED } from "./base-session.ts";
-import { OUTPUTS, type SegmentWriter, writeBase } from "./change-tracking.ts";
+import { type SegmentWriter, writeBase } from "./change-tracking.ts";
 import { resolveSessionizerOptions, type SessionizerOptions } from "./options.ts";
 import { Partition } from "./partition.ts";
-import { exportChanges, exportState, importState } from "./partition-state.ts";
+import { exportChanges, exportOpenBases, exportState, importState } from "./partition-state.ts";
 import { Segment } from "./segment.ts";
-import { findSequenceViolations } from "./sequencing.ts";
+import { rulesOf } from "./sequencing.ts";
 import { parseEventTime } from "./session-metrics.ts";
 import {
   ADD_RESULTS,
   type AddResult,
+  type BaseState,
   type PartitionCounters,
   type PartitionState,
   type PartitionStateChanges,
   type SessionChanges,
+  type SplitChanges,
 } from "./types.ts";
 
 /**
@@ -80,7 +83,7 @@ export class Sessionizer {
       // A count stays in the table while the base is open again (no deletion in open addressing); the
       // base's own count is the current one and overwrites it at the next eviction.
       base = new BaseSession(id, p.closedCounts.get(id));
-      base.segs.push(new Segment([event], [t]));
+      base.segs.push(Segment.of(event, t));
       p.bases.set(id, base);
       p.openSessions++;
       p.expiry.schedule(base, t + this.timeoutMs);
@@ -106,23 +109,34 @@ export class Sessionizer {
 
   /** Rows (whole) and deletes for everything that changed since the last drain, for one or all partitions. */
   drain(partition?: number): SessionChanges {
-    const out: SessionChanges = { upserts: [], deletes: [], violations: [] };
-    for (const p of this.selected(partition)) this.drainPartition(p, p.maxTime - this.latenessMs, out);
+    const out = emptyChanges();
+    for (const p of this.selected(partition)) this.drainPartition(p, p.maxTime - this.latenessMs, true, out);
+    return { upserts: [...out.closed, ...out.upserts], deletes: out.deletes, violations: out.violations };
+  }
+
+  /**
+   * Like drain(), with the final rows of segments closed now in `closed` and the rows of changed open
+   * segments in `upserts`; with `open` false those stay pending for a later drain (rows written at a
+   * bounded rate) and `upserts` is empty.
+   */
+  drainSplit(partition: number, open: boolean): SplitChanges {
+    const out = emptyChanges();
+    for (const p of this.selected(partition)) this.drainPartition(p, p.maxTime - this.latenessMs, open, out);
     return out;
   }
 
   /** End of stream: closes every open segment (ended_by "timeout" unless it saw session_end); returns the final changes. */
   closeAll(partition?: number): SessionChanges {
-    const out: SessionChanges = { upserts: [], deletes: [], violations: [] };
+    const out = emptyChanges();
     for (const p of this.selected(partition)) {
       for (const base of p.bases.values()) {
         p.rows.add(base);
         base.scheduled = Number.POSITIVE_INFINITY;
       }
       p.expiry.clear();
-      this.drainPartition(p, Number.POSITIVE_INFINITY, out);
+      this.drainPartition(p, Number.POSITIVE_INFINITY, true, out);
     }
-    return out;
+    return { upserts: out.closed, deletes: out.deletes, violations: out.violations };
   }
 
   private selected(partition: number | undefined): Partition[] {
@@ -131,7 +145,7 @@ export class Sessionizer {
     return p === undefined ? [] : [p];
   }
 
-  private drainPartition(p: Partition, watermark: number, out: SessionChanges): void {
+  private drainPartition(p: Partition, watermark: number, open: boolean, out: SplitChanges): void {
     // Bases whose first open segment may have expired (watermark > last + timeout).
     for (let base = p.expiry.popDue(watermark); base !== null; base = p.expiry.popDue(watermark)) {
       const expiry = base.segs[0]!.last + this.timeoutMs;
@@ -149,40 +163,44 @@ export class Sessionizer {
         closed: closing,
         kafka_partition: p.id,
       });
-      out.upserts.push(row);
-      if (closing && row.sequence_violations > 0) {
-        for (const v of findSequenceViolations(seg.events)) {
-          out.violations.push({
-            partition: p.id,
-            session_id: key,
-            event: seg.events[v.index]!,
-            rules: v.rules,
-          });
-        }
+      if (!closing) {
+        out.upserts.push(row);
+        return;
+      }
+      out.closed.push(row);
+      for (const v of seg.violations()) {
+        out.violations.push({ partition: p.id, session_id: key, event: v.event, rules: rulesOf(v.bits) });
       }
     };
-    for (const base of p.rows.take()) this.flushBase(p, base, watermark, writeRow, out.deletes);
+    const pending: BaseSession[] = [];
+    for (const base of p.rows.take()) {
+      if (this.flushBase(p, base, watermark, open, writeRow, out.deletes)) pending.push(base);
+    }
+    for (const base of pending) p.rows.add(base);
   }
 
-  /** Writes a base's changed rows (closing segments always, with their violations), then evicts those. */
+  /**
+   * Folds what is before the watermark, writes a base's changed rows (closing segments always, with their
+   * violations; open ones when `open`), then evicts the closed ones. True when open rows were left pending.
+   */
   private flushBase(
     p: Partition,
     base: BaseSession,
     watermark: number,
+    open: boolean,
     writeRow: SegmentWriter<BaseSession>,
     deletes: string[],
-  ): void {
+  ): boolean {
     const segs = base.segs;
     let closing = 0;
     while (closing < segs.length && segs[closing]!.last + this.timeoutMs < watermark) closing++;
-    writeBase(base, OUTPUTS.rows, closing, writeRow, deletes);
-    if (closing === 0) return;
+    for (let i = 0; i < segs.length; i++) segs[i]!.freeze(i < closing ? Number.POSITIVE_INFINITY : watermark);
+    const pending = writeBase(base, closing, open, writeRow, deletes);
+    if (closing === 0) return pending;
     // Evict the closed prefix; the remaining segments keep their numbers (closed grows by as much as the
-    // index drops). Their rows are final; their state is deleted.
-    for (let i = 0; i < closing; i++) base.orphan(segs[i]!, OUTPUTS.state);
+    // index drops). Their rows are final; the base's state is written again without them.
     segs.splice(0, closing);
     base.closed += closing;
-    base.closedChanged = true;
     p.closedSessions += closing;
     p.openSessions -= closing;
     p.state.add(base);
@@ -194,6 +212,7 @@ export class Sessionizer {
     } else if (base.scheduled === Number.POSITIVE_INFINITY) {
       p.expiry.schedule(base, segs[0]!.last + this.timeoutMs);
     }
+    return pending;
   }
 
   /** Current watermark of a partition (ms since epoch), null before its first event. */
@@ -239,6 +258,11 @@ export class Sessionizer {
     return exportState(partition, this.parts.get(partition));
   }
 
+  /** The state of every open base of a partition (read-only, like exportPartitionState without closed-only bases). */
+  exportOpenBases(partition: number): BaseState[] {
+    return exportOpenBases(this.parts.get(partition));
+  }
+
   /** State changes of a partition since the last call: segment states to upsert, keys to delete, closed counts. */
   exportStateChanges(partition: number): PartitionStateChanges {
     return exportChanges(partition, this.parts.get(partition));
@@ -248,11 +272,20 @@ export class Sessionizer {
    * Restores a partition from exportPartitionState() output (or persisted state changes folded into that
    * shape). The rows of the imported segments are taken as already emitted. Continuing from here gives the
    * same rows as an uninterrupted run. Throws CS_BAD_STATE for state the core could not have written.
+   * `rewriteState`: list every open base in the next exportStateChanges().
    */
-  importPartitionState(partition: number, state: PartitionState): void {
-    const p = importState(partition, state, this.timeoutMs);
-    for (const base of p.bases.values()) p.expiry.schedule(base, base.segs[0]!.last + this.timeoutMs);
+  importPartitionState(partition: number, state: PartitionState, rewriteState = false): void {
+    const p = importState(partition, state, this.timeoutMs, this.latenessMs);
+    for (const base of p.bases.values()) {
+      p.expiry.schedule(base, base.segs[0]!.last + this.timeoutMs);
+      // The state was in another form (earlier records): the next exportStateChanges writes every base.
+      if (rewriteState) p.state.add(base);
+    }
     this.parts.set(partition, p);
     if (this.lastPartitionId === partition) this.lastPartition = p;
   }
+}
+
+function emptyChanges(): SplitChanges {
+  return { upserts: [], closed: [], deletes: [], violations: [] };
 }

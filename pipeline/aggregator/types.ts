@@ -1,6 +1,7 @@
 // What the sessionizer core hands out: add() results, drained changes, partition state and counters.
 import type { ClickEvent } from "../events/index.ts";
 import type { SessionRow } from "../model/index.ts";
+import type { AccumulatorState } from "./session-metrics.ts";
 
 export const ADD_RESULTS = {
   accepted: "accepted",
@@ -26,6 +27,11 @@ export interface SessionChanges {
   violations: ClosedViolation[];
 }
 
+/** drainSplit(): the final rows of segments closed in this drain apart from the open rows in `upserts`. */
+export interface SplitChanges extends SessionChanges {
+  closed: SessionRow[];
+}
+
 export interface ClosedViolation {
   partition: number;
   session_id: string;
@@ -33,42 +39,43 @@ export interface ClosedViolation {
   rules: readonly string[];
 }
 
-/** One open segment's state, keyed like its row. */
+/** One open segment's state: its number, the metrics of its folded events and the events not folded yet. */
 export interface SegmentState {
-  key: string;
-  base_session_id: string;
+  /** 1-based number within the base session id (the row key is segmentKey(base, segment)). */
   segment: number;
-  /** Sorted by (event_time, event_id). */
-  events: ClickEvent[];
+  /** Metrics of the folded events; null when none is folded yet. */
+  acc: AccumulatorState | null;
+  /** Events not folded yet, sorted by (event_time, event_id); at most the last allowedLatenessMs of the segment. */
+  tail: ClickEvent[];
 }
 
-export interface ClosedCount {
+/** One base session id's state: closed segments so far and the open ones, in time order. */
+export interface BaseState {
   base_session_id: string;
-  /** Segments of this base id already closed and evicted (the next one is number closed + 1). */
+  /** Segments of this base id already closed and evicted (the next open one is number closed + 1). */
   closed: number;
+  segments: SegmentState[];
 }
 
-/** A partition's whole state, JSON-serialisable. Export it right after drain() (same transaction as the rows). */
+/**
+ * A partition's whole state, JSON-serialisable. Export it right after drain() (same transaction as the
+ * rows). Version 1 (each open segment's whole event list) is still imported.
+ */
 export interface PartitionState {
-  version: 1;
+  version: 2;
   partition: number;
   /** Largest event time seen (ms since epoch); the watermark is this minus allowedLatenessMs. */
   maxEventTimeMs: number | null;
-  segments: SegmentState[];
-  closedCounts: ClosedCount[];
+  /** Every base id with open segments, and every one with closed segments only ({ closed, segments: [] }). */
+  bases: BaseState[];
 }
 
-/** Changes to a partition's state since the last exportStateChanges(): apply them to the persisted state. */
+/** Changes since the last exportStateChanges(): overwrite each listed base's state (by base_session_id). */
 export interface PartitionStateChanges {
-  version: 1;
+  version: 2;
   partition: number;
   maxEventTimeMs: number | null;
-  /** Segment states to insert or overwrite (by key). */
-  segments: SegmentState[];
-  /** Segment state keys to delete (closed, merged or renumbered away). */
-  deletedKeys: string[];
-  /** Closed counts to insert or overwrite (by base_session_id). */
-  closedCounts: ClosedCount[];
+  bases: BaseState[];
 }
 
 export interface PartitionCounters {

@@ -68,6 +68,9 @@ const COLUMN_KINDS = {
 
 const COLUMNS = Object.keys(COLUMN_KINDS) as (keyof SessionRow)[];
 
+/** Arguments per variadic ZADD (score, member pairs) or, halved, keys per DEL / ZREM. */
+const ZSET_CHUNK = 2_000;
+
 export class RedisLiveStore {
   readonly options: ResolvedRedisLiveOptions;
   readonly #redis: Redis;
@@ -105,6 +108,17 @@ export class RedisLiveStore {
     return store;
   }
 
+  /**
+   * A store that connects in the background and keeps trying (backoff up to 2 s) when Redis is not there
+   * yet: publishing fails (safePublish counts it) until Redis answers, then resumes by itself. For a
+   * process that must run without its cache, e.g. an aggregator started while Redis is down.
+   */
+  static connectInBackground(options: RedisLiveOptions = {}): RedisLiveStore {
+    const store = new RedisLiveStore(resolveRedisLiveOptions(options));
+    store.#redis.connect().catch(() => {}); // ioredis keeps reconnecting after a failed first attempt
+    return store;
+  }
+
   /** Total safePublish failures since connect. */
   get failures(): number {
     return this.#failures;
@@ -122,6 +136,10 @@ export class RedisLiveStore {
     const byActivity = this.#key("open:last_activity");
     const m = this.#redis.multi();
     const closed: string[] = [...closedKeys];
+    // One variadic ZADD per index and one DEL / ZREM for every closed key: per open row only its hash
+    // and its expiry are separate commands (commands, not bytes, are what a big publish costs).
+    const byValueArgs: (string | number)[] = [];
+    const byActivityArgs: (string | number)[] = [];
     for (const row of rows) {
       if (row.end_time !== null) {
         closed.push(row.session_id);
@@ -132,13 +150,18 @@ export class RedisLiveStore {
       m.hset(key, fields);
       if (nulls.length > 0) m.hdel(key, ...nulls);
       m.pexpire(key, ttlMs);
-      m.zadd(byValue, row.cart_value, row.session_id);
-      m.zadd(byActivity, Date.parse(row.last_activity), row.session_id);
+      byValueArgs.push(row.cart_value, row.session_id);
+      byActivityArgs.push(Date.parse(row.last_activity), row.session_id);
     }
-    for (const id of closed) {
-      m.del(this.#sessionKey(id));
-      m.zrem(byValue, id);
-      m.zrem(byActivity, id);
+    for (let i = 0; i < byValueArgs.length; i += ZSET_CHUNK) {
+      m.zadd(byValue, ...byValueArgs.slice(i, i + ZSET_CHUNK));
+      m.zadd(byActivity, ...byActivityArgs.slice(i, i + ZSET_CHUNK));
+    }
+    for (let i = 0; i < closed.length; i += ZSET_CHUNK / 2) {
+      const ids = closed.slice(i, i + ZSET_CHUNK / 2);
+      m.del(...ids.map((id) => this.#sessionKey(id)));
+      m.zrem(byValue, ...ids);
+      m.zrem(byActivity, ...ids);
     }
     m.pexpire(byValue, ttlMs);
     m.pexpire(byActivity, ttlMs);

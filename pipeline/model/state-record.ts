@@ -6,7 +6,9 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export const STATE_KINDS = {
-  /** An open segment's events; keyed by the segment's row key (its session_id). */
+  /** A base session id's closed count and open segments (accumulators); keyed by the base session id. */
+  base: "base",
+  /** Before migration 007: an open segment's events; keyed by the segment's row key (its session_id). */
   segment: "segment",
   /** How many segments of a base session id are closed; keyed by the base session id. */
   closedCount: "closed_count",

@@ -105,7 +105,9 @@ export function describeSimulation(
       .join(", ");
   const lines = [
     `simulated ${fmtInt(s.events)} events in ${fmtInt(s.sessions)} sessions (seed ${s.seed}, config ${configPath}) -> ${out}`,
-    `  realized rate ${s.realizedRate.toFixed(2)} events/s over the ${s.durationS} s window (target ${s.targetRate}); event-time span ${s.spanS.toFixed(0)} s including drain`,
+    `  realized rate ${s.realizedRate.toFixed(2)} events/s over the ${s.durationS} s window (target ${s.targetRate}); ${fmtInt(s.eventsInWindow)} events inside it; event-time span ${s.spanS.toFixed(0)} s including drain`,
+    `  realized rate in the first tenth ${s.firstTenthRate.toFixed(2)} events/s, in the last tenth ${s.lastTenthRate.toFixed(2)} events/s; ${s.warmSessions ? `warm start: ${fmtInt(s.warmSessions)} sessions open at the start` : "cold start (no session open at the start)"}`,
+    `  mean per session (the config's session pool): ${s.meanEventsPerSession.toFixed(2)} events, ${s.meanSessionDurationS.toFixed(0)} s`,
     `  wall time ${elapsedS.toFixed(2)} s (${fmtInt(s.events / Math.max(elapsedS, 1e-9))} events/s)`,
     "  events per type:",
     ...Object.entries(s.eventsByType).map(
@@ -113,7 +115,7 @@ export function describeSimulation(
     ),
     `  users per persona: ${shares(s.usersByPersona, (k, v) => `${k} ${v}`)}`,
     `  sessions per persona: ${shares(s.sessionsByPersona, (k, v) => `${k} ${fmtInt(v)} (${pct(v, s.sessions)}%)`)}`,
-    `  intended outcomes: ${shares(s.sessionsByOutcome, (k, v) => `${k} ${pct(v, s.sessions)}%`)}`,
+    `  outcomes the sessions reached: ${shares(s.sessionsByOutcome, (k, v) => `${k} ${pct(v, s.sessions)}%`)}`,
     `  devices: ${shares(s.sessionsByDevice, (k, v) => `${k} ${pct(v, s.sessions)}%`)}`,
     `  peak open sessions ${fmtInt(s.peakOpenSessions)}; most sessions one user had open at once: ${s.maxOpenSessionsPerUser}`,
   ];

@@ -12,7 +12,10 @@ export const PAGE_STATES = ["home", "category", "search", "product", "cart"] as 
 export type PageState = (typeof PAGE_STATES)[number];
 /** Where a session can land (a search needs a page to be typed on). */
 export const ENTRY_STATES = ["home", "category", "product"] as const;
-/** What a gap between two events is spent on: the page (or action) before it. */
+/**
+ * What a gap between two events is spent on: the page (or action) before it; checkout = from the cart page
+ * to the checkout click, purchase = on the checkout form until the purchase (or leaving it).
+ */
 export const DWELL_KINDS = ["session_start", ...PAGE_STATES, "cart_action", "checkout", "purchase"] as const;
 export type DwellKind = (typeof DWELL_KINDS)[number];
 export const DECISIONS = ["add_to_cart", "remove_from_cart", "checkout", "purchase"] as const;
@@ -239,11 +242,23 @@ export function deepMerge(base: unknown, override: unknown, path: string[] = [])
   return out;
 }
 
+/** Keys of the first config version (outcome drawn first, scripted step ranges), removed in v2. */
+const V1_KEYS = new Set(["session", "outcomes", "browse_steps", "step_mix", "cart_items"]);
+
 /** Validates a raw config (already merged over defaults). Throws ConfigError naming every bad key. */
 export function parseSimulatorConfig(raw: unknown, source = "(inline)"): SimulatorConfig {
   const res = simulatorConfigSchema.safeParse(raw);
   if (!res.success) {
-    throw new ConfigError(source, formatIssues(res.error, { root: "(config)" }, simulatorConfigSchema));
+    const lines = formatIssues(res.error, { root: "(config)" }, simulatorConfigSchema);
+    const v1 = res.error.issues.some(
+      (i) => i.code === "unrecognized_keys" && i.keys.some((k) => V1_KEYS.has(k)),
+    );
+    if (v1) {
+      lines.push(
+        "this looks like a version-1 config (session, outcomes, browse_steps, step_mix, cart_items): the behaviour model v2 replaced those keys with personas.*.{propensity, exit, transitions, decisions}, walk and dwell; start from data/configs/phase1.json",
+      );
+    }
+    throw new ConfigError(source, lines);
   }
   return res.data;
 }

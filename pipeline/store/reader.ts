@@ -3,8 +3,8 @@
 // strings that were written, DECIMAL and BIGINT as JS numbers.
 import type { SessionRow, StateKind } from "../model/index.ts";
 import { SELECT_SESSIONS_SQL } from "./columns.ts";
-import { type Db, toNumber } from "./db.ts";
-import type { DeadLetterRow, JsonValue, PartitionOffset, StateRecord } from "./types.ts";
+import { type Db, type Row, toNumber } from "./db.ts";
+import type { DeadLetterRow, JsonValue, PartitionOffset, StateLogEntry, StateRecord } from "./types.ts";
 
 const SELECT_OFFSETS = `SELECT kafka_partition, next_offset::text AS next_offset, watermark_ms::text AS watermark_ms,
 state::text AS state FROM stream_offsets
@@ -12,6 +12,8 @@ WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0 ORDER BY kafka_par
 
 const SELECT_STATE = `SELECT kind, state_key, kafka_partition, state::text AS state FROM session_state
 WHERE kafka_partition = $1 ORDER BY kind COLLATE "C", state_key COLLATE "C"`;
+
+const SELECT_STATE_LOG = `SELECT snapshot, bases FROM session_state_log WHERE kafka_partition = $1 ORDER BY id`;
 
 const COUNT_SESSIONS = "SELECT count(*)::int AS n FROM user_sessions";
 
@@ -32,31 +34,41 @@ export class SessionReader {
 
   /** Committed offsets of a consumer group on a topic: partition -> next offset, watermark, state. */
   async loadOffsets(group: string, topic: string): Promise<Map<number, PartitionOffset>> {
-    return offsetsFrom(await this.#db.query(SELECT_OFFSETS, [group, topic]));
+    return parseOffsets(await this.#db.query(SELECT_OFFSETS, [group, topic]));
+  }
+
+  /**
+   * What a consumer taking over partitions reads, from ONE snapshot of the store (a repeatable-read
+   * transaction): the group's offsets, and each partition's state records and state log. Read in separate
+   * statements, a commit of the previous owner in between would pair an older offset with newer state.
+   */
+  async loadAssignment(
+    group: string,
+    topic: string,
+    partitions: readonly number[],
+  ): Promise<LoadedAssignment> {
+    return this.#db.transaction(async (tx) => {
+      await tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      const offsets = parseOffsets(await tx.query(SELECT_OFFSETS, [group, topic]));
+      const state = new Map<number, PartitionStateRows>();
+      for (const p of partitions) {
+        state.set(p, {
+          records: parseState(await tx.query(SELECT_STATE, [p])),
+          log: parseLog(p, await tx.query(SELECT_STATE_LOG, [p])),
+        });
+      }
+      return { offsets, state };
+    });
   }
 
   /** Open sessions' state rows of one partition, by kind and key. */
   async loadSessionState(partition: number): Promise<StateRecord[]> {
-    return stateFrom(await this.#db.query(SELECT_STATE, [partition]));
+    return parseState(await this.#db.query(SELECT_STATE, [partition]));
   }
 
-  /**
-   * The committed offsets and the state rows of `partitions`, read in one REPEATABLE READ transaction: one
-   * snapshot, so a commit by the partition's previous owner that lands in between cannot pair an older offset
-   * row with newer state (reading them apart made an aggregator reject its own store's state on a rebalance).
-   */
-  async loadPartitions(
-    group: string,
-    topic: string,
-    partitions: readonly number[],
-  ): Promise<{ offsets: Map<number, PartitionOffset>; state: Map<number, StateRecord[]> }> {
-    return this.#db.transaction(async (tx) => {
-      await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-      const offsets = offsetsFrom(await tx.query(SELECT_OFFSETS, [group, topic]));
-      const state = new Map<number, StateRecord[]>();
-      for (const p of partitions) state.set(p, stateFrom(await tx.query(SELECT_STATE, [p])));
-      return { offsets, state };
-    });
+  /** A partition's session_state_log rows in commit order (the oldest is its last snapshot, if any). */
+  async loadStateLog(partition: number): Promise<StateLogEntry[]> {
+    return parseLog(partition, await this.#db.query(SELECT_STATE_LOG, [partition]));
   }
 
   /** Every row of user_sessions, ordered by session_id (byte order, the same on every server). */
@@ -84,7 +96,18 @@ export class SessionReader {
   }
 }
 
-function offsetsFrom(rows: Record<string, unknown>[]): Map<number, PartitionOffset> {
+/** A partition's state rows as loadAssignment reads them. */
+export interface PartitionStateRows {
+  records: StateRecord[];
+  log: StateLogEntry[];
+}
+
+export interface LoadedAssignment {
+  offsets: Map<number, PartitionOffset>;
+  state: Map<number, PartitionStateRows>;
+}
+
+function parseOffsets(rows: Row[]): Map<number, PartitionOffset> {
   return new Map(
     rows.map((r) => [
       toNumber(r["kafka_partition"]),
@@ -97,11 +120,15 @@ function offsetsFrom(rows: Record<string, unknown>[]): Map<number, PartitionOffs
   );
 }
 
-function stateFrom(rows: Record<string, unknown>[]): StateRecord[] {
+function parseState(rows: Row[]): StateRecord[] {
   return rows.map((r) => ({
     kind: String(r["kind"]) as StateKind,
     key: String(r["state_key"]),
     kafka_partition: toNumber(r["kafka_partition"]),
     state: parseJson(r["state"]),
   }));
+}
+
+function parseLog(partition: number, rows: Row[]): StateLogEntry[] {
+  return rows.map((r) => ({ partition, snapshot: r["snapshot"] === true, bases: String(r["bases"]) }));
 }

@@ -35,6 +35,17 @@ SET kafka_partition = EXCLUDED.kafka_partition, state = EXCLUDED.state, updated_
 const DELETE_STATE = `DELETE FROM session_state AS t USING unnest($1::varchar[], $2::varchar[]) AS d(k, s)
 WHERE t.kind = d.k AND t.state_key = d.s`;
 
+const CLEAR_STATE_LOG = "DELETE FROM session_state_log WHERE kafka_partition = ANY($1::int4[])";
+
+/** One multi-row insert; the JSON goes as plain text parameters (no array-literal escaping of megabytes). */
+function appendStateLogSql(rows: number): string {
+  const values = Array.from(
+    { length: rows },
+    (_, i) => `($${3 * i + 1}::int4, $${3 * i + 2}::bool, $${3 * i + 3}::text)`,
+  );
+  return `INSERT INTO session_state_log (kafka_partition, snapshot, bases) VALUES ${values.join(", ")}`;
+}
+
 const KINDS: readonly string[] = Object.values(STATE_KINDS);
 
 const INSERT_DEAD_LETTERS = `INSERT INTO dead_letters (consumer_group, topic, kafka_partition, kafka_offset, reason, payload)
@@ -56,7 +67,8 @@ export class SessionSink {
   /**
    * Commits the batch atomically: lock the partitions' offset rows, check every stored next_offset
    * equals its expectedOffset (else FencedError, nothing written), upsert rows, delete rows, upsert and
-   * delete state, add dead letters, move the offsets. Duplicate session_ids in upserts: the last wins.
+   * delete state, append to the state log (a snapshot first clears its partition's log), add dead
+   * letters, move the offsets. Duplicate session_ids in upserts: the last wins.
    */
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const partitions = checkPartitions(batch);
@@ -72,6 +84,16 @@ export class SessionSink {
       if (!Number.isInteger(s.kafka_partition))
         throw badInput(`${s.kind} state ${s.key}: kafka_partition must be an integer`);
     }
+    const stateLog = batch.stateLog ?? [];
+    const logged = new Set<number>();
+    for (const e of stateLog) {
+      if (!partitionIds.includes(e.partition) || logged.has(e.partition) || typeof e.bases !== "string") {
+        throw badInput(
+          `state log entry of partition ${e.partition}: one per partition of the commit, with the bases as a string`,
+        );
+      }
+      logged.add(e.partition);
+    }
     for (const d of batch.deadLetters) {
       if (!Number.isInteger(d.partition) || !Number.isSafeInteger(d.offset)) {
         throw badInput(
@@ -81,7 +103,10 @@ export class SessionSink {
     }
 
     return this.#db.transaction(async (tx) => {
-      await tx.query(INSERT_MISSING_OFFSETS, [batch.group, batch.topic, arrayLiteral(partitionIds)]);
+      // Rows exist for partitions committed before (a missing one fails the fencing check below).
+      if (partitions.some((p) => (p.expectedOffset ?? NO_OFFSET) === NO_OFFSET)) {
+        await tx.query(INSERT_MISSING_OFFSETS, [batch.group, batch.topic, arrayLiteral(partitionIds)]);
+      }
       const stored = new Map(
         (await tx.query(LOCK_OFFSETS, [batch.group, batch.topic, arrayLiteral(partitionIds)])).map((r) => [
           toNumber(r["kafka_partition"]),
@@ -116,6 +141,14 @@ export class SessionSink {
           arrayLiteral(chunk.map((s) => s.kind)),
           arrayLiteral(chunk.map((s) => s.key)),
         ]);
+      const snapshots = stateLog.filter((e) => e.snapshot).map((e) => e.partition);
+      if (snapshots.length > 0) await tx.query(CLEAR_STATE_LOG, [arrayLiteral(snapshots)]);
+      if (stateLog.length > 0) {
+        await tx.query(
+          appendStateLogSql(stateLog.length),
+          stateLog.flatMap((e) => [e.partition, e.snapshot, e.bases]),
+        );
+      }
       for (const chunk of chunks(batch.deadLetters, this.#chunkSize)) {
         await tx.query(INSERT_DEAD_LETTERS, [
           batch.group,
@@ -139,6 +172,7 @@ export class SessionSink {
         deleted: batch.deletes.length,
         stateUpserted: stateUpserts.length,
         stateDeleted: batch.stateDeletes.length,
+        stateLogged: stateLog.length,
         deadLetters: batch.deadLetters.length,
         partitions: partitions.length,
       };

@@ -23,6 +23,15 @@ export interface DeadLetter {
   payload: string | null;
 }
 
+/** One partition's entry in session_state_log: the changed bases, or (snapshot) every open base. */
+export interface StateLogEntry {
+  partition: number;
+  /** A snapshot replaces the partition's earlier log rows (they are deleted in the same commit). */
+  snapshot: boolean;
+  /** Opaque to the store (the sessionizer's JSON). */
+  bases: string;
+}
+
 /** Everything one consumer commits atomically. */
 export interface CommitBatch {
   group: string;
@@ -35,6 +44,8 @@ export interface CommitBatch {
   stateUpserts: readonly StateRecord[];
   /** session_state rows to delete (applied after the state upserts). */
   stateDeletes: readonly StateKey[];
+  /** session_state_log rows to append (at most one per partition of this commit). */
+  stateLog?: readonly StateLogEntry[];
   deadLetters: readonly DeadLetter[];
 }
 
@@ -43,6 +54,7 @@ export interface CommitResult {
   deleted: number;
   stateUpserted: number;
   stateDeleted: number;
+  stateLogged: number;
   deadLetters: number;
   partitions: number;
 }

@@ -56,8 +56,8 @@ public final class ReadDataset {
                     "SELECT count(*) AS n, count(DISTINCT session_id) AS ids, count(DISTINCT user_id) AS users,"
                         + " count_if(is_converted) AS converted, count_if(abandoned) AS abandoned,"
                         + " CAST(sum(purchase_value) AS STRING) AS purchase_value,"
-                        + " CAST(min(start_time) AS STRING) AS first_start,"
-                        + " CAST(max(start_time) AS STRING) AS last_start FROM t")
+                        + " unix_micros(CAST(min(start_time) AS TIMESTAMP)) AS first_start_us,"
+                        + " unix_micros(CAST(max(start_time) AS TIMESTAMP)) AS last_start_us FROM t")
                 .first();
         System.out.println(
             "{\"path\":" + quote(path)
@@ -67,8 +67,8 @@ public final class ReadDataset {
                 + ",\"isConverted\":" + r.getLong(3)
                 + ",\"abandoned\":" + r.getLong(4)
                 + ",\"purchaseValue\":" + value(r.get(5))
-                + ",\"firstStart\":" + value(r.get(6))
-                + ",\"lastStart\":" + value(r.get(7))
+                + ",\"firstStartUs\":" + r.get(6)
+                + ",\"lastStartUs\":" + r.get(7)
                 + ",\"columns\":[" + String.join(",", columns) + "]}");
       }
     } finally {

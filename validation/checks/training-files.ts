@@ -5,8 +5,9 @@ import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { queryScalar, quoteIdent } from "../../pipeline/duckdb/index.ts";
 import type { DatasetInput } from "../dataset.ts";
 import type { CheckResult } from "../types.ts";
-import { guardOne } from "./guard.ts";
+import { type GuardedCheck, guardOne } from "./guard.ts";
 import { makeCheck } from "./result.ts";
+import { TRAINING_CHECKS } from "./training-catalogue.ts";
 import { checksumCheck, classBalanceCheck, rowCountCheck } from "./training-integrity.ts";
 import { loadTrainingFiles } from "./training-load.ts";
 import { readTrainingManifest } from "./training-manifest.ts";
@@ -20,8 +21,6 @@ export interface TrainingCheckOptions {
   recomputeUsers: number;
 }
 
-const kind = "training" as const;
-
 /** The training-file checks over the validation's open database (tables `sessions` and `events` loaded). */
 export async function trainingFileChecks(
   instance: DuckDBInstance,
@@ -30,12 +29,7 @@ export async function trainingFileChecks(
   options: TrainingCheckOptions,
 ): Promise<CheckResult[]> {
   const reading = readTrainingManifest(input.dir, input.manifest);
-  const manifestCheck = {
-    id: "training.manifest",
-    kind,
-    title: "manifest describes the training files",
-    severity: "error" as const,
-  };
+  const manifestCheck = { ...TRAINING_CHECKS.manifest, severity: "error" as const };
   if (reading.kind === "none") {
     return [
       makeCheck({
@@ -58,58 +52,23 @@ export async function trainingFileChecks(
       message: `manifest.json describes ${Object.keys(manifest.variants).length} variant(s) (${Object.keys(manifest.variants).join(", ")}), split by ${manifest.split.method}, ${manifest.files.length} files`,
     }),
   ];
-  checks.push(
-    await guardOne(
-      { id: "training.files.checksums", kind, title: "every manifest file exists with its sha256" },
-      () => checksumCheck(input.dir, manifest),
-    ),
-  );
+  checks.push(await guardOne(TRAINING_CHECKS.checksums, () => checksumCheck(input.dir, manifest)));
   const variants = await loadTrainingFiles(con, input.dir, manifest);
-  const guarded: [string, string, () => CheckResult | Promise<CheckResult>][] = [
+  const C = TRAINING_CHECKS;
+  const guarded: [GuardedCheck, () => CheckResult | Promise<CheckResult>][] = [
+    [C.rowCounts, () => rowCountCheck(con, variants)],
+    [C.classBalance, () => classBalanceCheck(con, variants)],
+    [C.uniqueIds, () => uniqueIdCheck(con, variants)],
     [
-      "training.files.row_counts",
-      "split row and user counts match the manifest",
-      () => rowCountCheck(con, variants),
-    ],
-    [
-      "training.files.class_balance",
-      "class balance per split matches the manifest",
-      () => classBalanceCheck(con, variants),
-    ],
-    [
-      "training.split.unique_session_id",
-      "session_id unique within and across splits",
-      () => uniqueIdCheck(con, variants),
-    ],
-    [
-      manifest.split.method === "user" ? "training.split.no_user_in_both" : "training.split.time_cutoff",
-      manifest.split.method === "user"
-        ? "no user in both splits (user split)"
-        : "no train row after the cutoff (time split)",
+      manifest.split.method === "user" ? C.noUserInBoth : C.timeCutoff,
       () => splitRuleCheck(con, manifest, variants),
     ],
-    ["training.schema.columns", "every manifest column present with its type", () => schemaCheck(variants)],
-    [
-      "training.schema.not_null",
-      "no NULL where the manifest says not null",
-      () => notNullCheck(con, variants),
-    ],
-    [
-      "training.labels.consistent",
-      "labels consistent (abandoned = not converted with a cart value)",
-      () => labelCheck(con, variants, sessionsTable),
-    ],
-    [
-      "training.rows.match_sessions",
-      "split rows equal the sessions table's rows",
-      () => rowsMatchSessionsCheck(con, variants, sessionsTable, input.sessionTypes),
-    ],
-    [
-      "training.rows.features_recomputed",
-      "feature values equal a recomputation from sessions and events",
-      () => recomputeCheck(instance, manifest, variants, options.recomputeUsers),
-    ],
+    [C.columns, () => schemaCheck(variants)],
+    [C.notNull, () => notNullCheck(con, variants)],
+    [C.labels, () => labelCheck(con, variants, sessionsTable)],
+    [C.rowsMatchSessions, () => rowsMatchSessionsCheck(con, variants, sessionsTable, input.sessionTypes)],
+    [C.featuresRecomputed, () => recomputeCheck(instance, manifest, variants, options.recomputeUsers)],
   ];
-  for (const [id, title, run] of guarded) checks.push(await guardOne({ id, kind, title }, run));
+  for (const [check, run] of guarded) checks.push(await guardOne(check, run));
   return checks;
 }

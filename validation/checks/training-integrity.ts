@@ -9,6 +9,7 @@ import { fmtInt } from "../format.ts";
 import { count, queryOne } from "../sql.ts";
 import type { CheckResult } from "../types.ts";
 import { makeCheck } from "./result.ts";
+import { TRAINING_CHECKS } from "./training-catalogue.ts";
 import type { LoadedVariant } from "./training-load.ts";
 import { readable } from "./training-load.ts";
 import { SPLITS, type TrainingManifest } from "./training-manifest.ts";
@@ -39,9 +40,7 @@ export async function checksumCheck(dir: string, manifest: TrainingManifest): Pr
   }
   const ok = problems.length === 0;
   return makeCheck({
-    id: "training.files.checksums",
-    kind: "training",
-    title: "every manifest file exists with its sha256",
+    ...TRAINING_CHECKS.checksums,
     severity: "error",
     status: ok ? "pass" : "fail",
     value: problems.length,
@@ -130,9 +129,7 @@ export async function rowCountCheck(
 ): Promise<CheckResult> {
   const p = await countProblems(con, variants);
   return makeCheck({
-    id: "training.files.row_counts",
-    kind: "training",
-    title: "split row and user counts match the manifest",
+    ...TRAINING_CHECKS.rowCounts,
     severity: "error",
     status: p.rows.length === 0 ? "pass" : "fail",
     value: p.rows.length,
@@ -152,9 +149,7 @@ export async function classBalanceCheck(
   const p = await countProblems(con, variants);
   const labels = [...p.labels];
   return makeCheck({
-    id: "training.files.class_balance",
-    kind: "training",
-    title: "class balance per split matches the manifest",
+    ...TRAINING_CHECKS.classBalance,
     severity: "error",
     status: p.balance.length === 0 && labels.length > 0 ? "pass" : "fail",
     value: p.balance.length,

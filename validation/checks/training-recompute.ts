@@ -9,6 +9,7 @@ import { fmtInt } from "../format.ts";
 import { count, queryOne, strings } from "../sql.ts";
 import type { CheckResult } from "../types.ts";
 import { examples, makeCheck } from "./result.ts";
+import { TRAINING_CHECKS } from "./training-catalogue.ts";
 import { type LoadedVariant, readable } from "./training-load.ts";
 import { SPLITS, type TrainingManifest } from "./training-manifest.ts";
 
@@ -90,16 +91,24 @@ async function compareVariant(
       ? `NOT (${a} IS NOT DISTINCT FROM ${b} OR coalesce(abs(${a} - ${b}) <= ${DOUBLE_TOLERANCE} * greatest(1, abs(${a})), false))`
       : `${a} IS DISTINCT FROM ${b}`;
   };
+  // One pass: an anti-join each way for missing and extra rows, one join for every column's differences.
   const r = await queryOne(
     con,
-    `WITH f AS (${files}), m AS (SELECT * FROM ${quoteIdent(mart)})
+    `WITH f AS MATERIALIZED (${files}), m AS (SELECT * FROM ${quoteIdent(mart)}),
+     missing AS (SELECT session_id FROM m ANTI JOIN f USING (session_id)),
+     extra AS (SELECT session_id FROM f ANTI JOIN m USING (session_id)),
+     diff AS (
+       SELECT ${cols.length ? cols.map((c, i) => `count(*) FILTER (WHERE ${differs(c)}) AS d${i}`).join(", ") : "0 AS none"}
+       FROM m JOIN f USING (session_id)
+     )
      SELECT
        (SELECT count(*) FROM m) AS expected,
-       (SELECT count(*) FROM m WHERE session_id NOT IN (SELECT session_id FROM f)) AS missing,
-       (SELECT list(session_id ORDER BY session_id)[1:3] FROM m WHERE session_id NOT IN (SELECT session_id FROM f)) AS missing_samples,
-       (SELECT count(*) FROM f WHERE session_id NOT IN (SELECT session_id FROM m)) AS extra,
-       (SELECT list(session_id ORDER BY session_id)[1:3] FROM f WHERE session_id NOT IN (SELECT session_id FROM m)) AS extra_samples,
-       ${cols.map((c, i) => `(SELECT count(*) FROM m JOIN f USING (session_id) WHERE ${differs(c)}) AS d${i}`).join(",\n       ")}`,
+       (SELECT count(*) FROM missing) AS missing,
+       (SELECT list(session_id ORDER BY session_id)[1:3] FROM missing) AS missing_samples,
+       (SELECT count(*) FROM extra) AS extra,
+       (SELECT list(session_id ORDER BY session_id)[1:3] FROM extra) AS extra_samples,
+       diff.*
+     FROM diff`,
   );
   const missing = count(r.missing);
   const extra = count(r.extra);
@@ -162,9 +171,7 @@ export async function recomputeCheck(
         ? `a seeded sample of ${fmtInt(scope.sampledUsers)} of ${fmtInt(scope.users)} users (${fmtInt(scope.sessions)} sessions)`
         : `all ${fmtInt(scope.users)} users (${fmtInt(scope.sessions)} sessions)`;
     return makeCheck({
-      id: "training.rows.features_recomputed",
-      kind: "training",
-      title: "feature values equal a recomputation from sessions and events",
+      ...TRAINING_CHECKS.featuresRecomputed,
       severity: "error",
       status: bad === 0 ? "pass" : "fail",
       value: bad,

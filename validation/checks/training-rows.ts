@@ -6,6 +6,7 @@ import { fmtInt } from "../format.ts";
 import { count, queryOne, strings } from "../sql.ts";
 import type { CheckResult } from "../types.ts";
 import { examples, makeCheck } from "./result.ts";
+import { TRAINING_CHECKS } from "./training-catalogue.ts";
 import { type LoadedVariant, readable } from "./training-load.ts";
 
 export async function rowsMatchSessionsCheck(
@@ -49,9 +50,7 @@ export async function rowsMatchSessionsCheck(
     }
   }
   return makeCheck({
-    id: "training.rows.match_sessions",
-    kind: "training",
-    title: "split rows equal the sessions table's rows",
+    ...TRAINING_CHECKS.rowsMatchSessions,
     severity: "error",
     status: bad === 0 ? "pass" : "fail",
     value: bad,

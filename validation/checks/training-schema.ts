@@ -7,6 +7,7 @@ import { fmtInt } from "../format.ts";
 import { count, queryOne, strings } from "../sql.ts";
 import type { CheckResult } from "../types.ts";
 import { examples, makeCheck } from "./result.ts";
+import { TRAINING_CHECKS } from "./training-catalogue.ts";
 import { type LoadedVariant, readable } from "./training-load.ts";
 import { notNullColumns, SPLITS } from "./training-manifest.ts";
 
@@ -30,9 +31,7 @@ export function schemaCheck(variants: readonly LoadedVariant[]): CheckResult {
       problems.push(`${s.file} has column(s) manifest.json does not list: ${extra.join(", ")}`);
   }
   return makeCheck({
-    id: "training.schema.columns",
-    kind: "training",
-    title: "every manifest column present with its type",
+    ...TRAINING_CHECKS.columns,
     severity: "error",
     status: problems.length === 0 ? "pass" : "fail",
     value: problems.length,
@@ -67,9 +66,7 @@ export async function notNullCheck(
     }
   }
   return makeCheck({
-    id: "training.schema.not_null",
-    kind: "training",
-    title: "no NULL where the manifest says not null",
+    ...TRAINING_CHECKS.notNull,
     severity: "error",
     status: bad === 0 ? "pass" : "fail",
     value: bad,
@@ -120,9 +117,7 @@ export async function labelCheck(
       );
   }
   return makeCheck({
-    id: "training.labels.consistent",
-    kind: "training",
-    title: "labels consistent (abandoned = not converted with a cart value)",
+    ...TRAINING_CHECKS.labels,
     severity: "error",
     status: bad === 0 ? "pass" : "fail",
     value: bad,

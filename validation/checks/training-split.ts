@@ -6,6 +6,7 @@ import { fmtInt } from "../format.ts";
 import { count, queryOne, strings } from "../sql.ts";
 import type { CheckResult } from "../types.ts";
 import { examples, makeCheck } from "./result.ts";
+import { TRAINING_CHECKS } from "./training-catalogue.ts";
 import { type LoadedVariant, readable } from "./training-load.ts";
 import type { TrainingManifest } from "./training-manifest.ts";
 
@@ -50,9 +51,7 @@ export async function uniqueIdCheck(
     if (nulls > 0) problems.push(`${fmtInt(nulls)} row(s) of ${v.name} have no session_id`);
   }
   return makeCheck({
-    id: "training.split.unique_session_id",
-    kind: "training",
-    title: "session_id unique within and across splits",
+    ...TRAINING_CHECKS.uniqueIds,
     severity: "error",
     status: bad === 0 ? "pass" : "fail",
     value: bad,
@@ -117,9 +116,7 @@ export async function splitRuleCheck(
         );
     }
     return makeCheck({
-      id: "training.split.no_user_in_both",
-      kind: "training",
-      title: "no user in both splits (user split)",
+      ...TRAINING_CHECKS.noUserInBoth,
       severity: "error",
       status: bad === 0 ? "pass" : "fail",
       value: bad,
@@ -151,9 +148,7 @@ export async function splitRuleCheck(
     }
   }
   return makeCheck({
-    id: "training.split.time_cutoff",
-    kind: "training",
-    title: "no train row after the cutoff (time split)",
+    ...TRAINING_CHECKS.timeCutoff,
     severity: "error",
     status: bad === 0 ? "pass" : "fail",
     value: bad,

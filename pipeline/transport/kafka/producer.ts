@@ -58,7 +58,13 @@ export class KafkaTransport implements Transport {
     this.#producer = this.#kafka.producer({
       createPartitioner: cartstreamPartitioner,
       allowAutoTopicCreation: false,
-      idempotent: false, // experimental in kafkajs; duplicates are the consumer's job (event_id dedup)
+      // kafkajs retries a Produce request that failed without an answer (a request timeout, a dropped
+      // connection). Without idempotence the broker may already have appended the first attempt: the
+      // messages would then be in the log twice, once at offsets produce() never returned. With it the
+      // broker recognises the retried batch (producer id + sequence) and answers with the first attempt's
+      // offsets. It needs one request in flight, which produce() does anyway (chunks are sent in turn).
+      idempotent: true,
+      maxInFlightRequests: 1,
     });
   }
 

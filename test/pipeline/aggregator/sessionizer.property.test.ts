@@ -2,9 +2,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  type BaseState,
   type PartitionState,
   type PartitionStateChanges,
-  type SegmentState,
   Sessionizer,
   type SessionizerOptions,
 } from "../../../pipeline/aggregator/index.ts";
@@ -104,21 +104,16 @@ describe.each(CONFIGS)("sessionizer properties: %s", (_name, options, gaps) => {
           const first = new Sessionizer(options);
           const sink = new Sink();
           // A store stand-in that persists only state changes after every drain.
-          const stores = new Map<
-            number,
-            { segs: Map<string, SegmentState>; closed: Map<string, number>; max: number | null }
-          >();
+          const stores = new Map<number, { bases: Map<string, BaseState>; max: number | null }>();
           const persist = (sz: Sessionizer) => {
             for (const p of sz.partitions()) {
               const c: PartitionStateChanges = JSON.parse(JSON.stringify(sz.exportStateChanges(p)));
               let st = stores.get(p);
               if (st === undefined) {
-                st = { segs: new Map(), closed: new Map(), max: null };
+                st = { bases: new Map(), max: null };
                 stores.set(p, st);
               }
-              for (const k of c.deletedKeys) st.segs.delete(k);
-              for (const s of c.segments) st.segs.set(s.key, s);
-              for (const cc of c.closedCounts) st.closed.set(cc.base_session_id, cc.closed);
+              for (const b of c.bases) st.bases.set(b.base_session_id, b);
               st.max = c.maxEventTimeMs;
             }
           };
@@ -140,16 +135,7 @@ describe.each(CONFIGS)("sessionizer properties: %s", (_name, options, gaps) => {
             let state: PartitionState;
             if (incremental) {
               const st = stores.get(p)!;
-              state = {
-                version: 1,
-                partition: p,
-                maxEventTimeMs: st.max,
-                segments: [...st.segs.values()],
-                closedCounts: [...st.closed].map(([base_session_id, closed]) => ({
-                  base_session_id,
-                  closed,
-                })),
-              };
+              state = { version: 2, partition: p, maxEventTimeMs: st.max, bases: [...st.bases.values()] };
             } else {
               state = JSON.parse(JSON.stringify(first.exportPartitionState(p)));
             }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   ADD_RESULTS,
+  type BaseState,
   type PartitionState,
   type PartitionStateChanges,
   type SegmentState,
   Sessionizer,
 } from "../../../pipeline/aggregator/index.ts";
+import type { LegacyPartitionState } from "../../../pipeline/aggregator/legacy-state.ts";
 import { CartstreamError } from "../../../pipeline/errors/index.ts";
 import { ev, FIXTURES, Sink } from "./helpers.ts";
 
@@ -104,7 +106,11 @@ describe("Sessionizer: segments", () => {
     sz.add(ev("page_view", 200_000, { session_id: "other" }), 0); // closes s1
     sink.apply(sz.drain());
     expect(sz.counters(0).closedSessions).toBe(1);
-    expect(sz.exportPartitionState(0).segments.map((s) => s.key)).toEqual(["other"]);
+    const bases = sz.exportPartitionState(0).bases;
+    expect(bases.map((b) => [b.base_session_id, b.closed, b.segments.length]).sort()).toEqual([
+      ["other", 0, 1],
+      ["s1", 1, 0],
+    ]);
     sz.add(ev("page_view", 200_500), 0); // s1 again, long after: segment 2
     sink.apply(sz.drain());
     expect(keys(sink.sorted())).toEqual(["other", "s1", "s1~2"]);
@@ -253,43 +259,59 @@ describe("Sessionizer: state", () => {
     expect(sink.sorted()).toEqual(wholeSink.sorted());
   });
 
-  it("state changes list changed segments, deleted keys and closed counts", () => {
+  it("state changes list each changed base whole: its closed count and open segments", () => {
     const sz = new Sessionizer({ timeoutMs: 1_000, allowedLatenessMs: 10_000 });
     sz.add(ev("session_start", 1_000), 0);
     sz.add(ev("page_view", 3_000), 0);
     sz.drain();
+    const count = (s: SegmentState) => (s.acc?.count ?? 0) + s.tail.length;
     let changes = sz.exportStateChanges(0);
-    expect(changes.segments.map((s) => [s.key, s.events.length])).toEqual([
-      ["s1", 1],
-      ["s1~2", 1],
+    expect(changes.bases.map((b) => [b.base_session_id, b.closed, b.segments.map(count)])).toEqual([
+      ["s1", 0, [1, 1]],
     ]);
-    expect(changes.deletedKeys).toEqual([]);
     expect(changes.maxEventTimeMs).toBe(T(3_000));
-    expect(sz.exportStateChanges(0).segments).toEqual([]);
+    expect(sz.exportStateChanges(0).bases).toEqual([]);
 
     sz.add(ev("page_view", 2_000), 0); // merge
     sz.drain();
     changes = sz.exportStateChanges(0);
-    expect(changes.segments.map((s) => [s.key, s.events.length])).toEqual([["s1", 3]]);
-    expect(changes.deletedKeys).toEqual(["s1~2"]);
+    expect(
+      changes.bases.map((b) => [b.base_session_id, b.segments.map((x) => [x.segment, count(x)])]),
+    ).toEqual([["s1", [[1, 3]]]]);
 
     sz.add(ev("page_view", 20_000, { session_id: "s2" }), 0); // watermark 10 000 closes s1
     sz.drain();
     changes = sz.exportStateChanges(0);
-    expect(changes.deletedKeys).toEqual(["s1"]);
-    expect(changes.closedCounts).toEqual([{ base_session_id: "s1", closed: 1 }]);
-    expect(changes.segments.map((s) => s.key)).toEqual(["s2"]);
+    expect(changes.bases.map((b) => [b.base_session_id, b.closed, b.segments.length])).toEqual([
+      ["s2", 0, 1],
+      ["s1", 1, 0],
+    ]);
+  });
+
+  it("keeps an open session's state compact: folded metrics plus the events within the lateness", () => {
+    const sz = new Sessionizer({ timeoutMs: 60_000, allowedLatenessMs: 5_000 });
+    const sizes: number[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      sz.add(ev(i === 0 ? "session_start" : "page_view", i * 1_000, { event_id: `e${i}` }), 0);
+      if (i % 50 === 49) {
+        sz.drain();
+        sizes.push(JSON.stringify(sz.exportPartitionState(0)).length);
+      }
+    }
+    const seg = sz.exportPartitionState(0).bases[0]!.segments[0]!;
+    expect(seg.acc!.count + seg.tail.length).toBe(2_000);
+    // Events at or after the watermark (max - 5 s) stay unfolded: late events may still sort before them.
+    expect(seg.tail.map((e) => e.event_id)).toEqual(["e1994", "e1995", "e1996", "e1997", "e1998", "e1999"]);
+    expect(Math.max(...sizes)).toBeLessThan(4_000);
+    expect(sizes.at(-1)).toBeLessThanOrEqual(sizes[1]! + 50);
   });
 
   it("persisted state changes folded together import like a full export", () => {
     const sz = new Sessionizer({ timeoutMs: 1_000, allowedLatenessMs: 3_000 });
-    const store = new Map<string, SegmentState>();
-    const closed = new Map<string, number>();
+    const store = new Map<string, BaseState>();
     let maxEventTimeMs: number | null = null;
     const persist = (c: PartitionStateChanges) => {
-      for (const k of c.deletedKeys) store.delete(k);
-      for (const s of c.segments) store.set(s.key, s);
-      for (const c2 of c.closedCounts) closed.set(c2.base_session_id, c2.closed);
+      for (const b of c.bases) store.set(b.base_session_id, b);
       maxEventTimeMs = c.maxEventTimeMs;
     };
     const times = [0, 500, 4_000, 2_500, 7_000, 1_900, 9_000, 8_200, 12_000];
@@ -298,41 +320,36 @@ describe("Sessionizer: state", () => {
       sz.drain();
       persist(sz.exportStateChanges(0));
     });
-    const folded: PartitionState = {
-      version: 1,
-      partition: 0,
-      maxEventTimeMs,
-      segments: [...store.values()],
-      closedCounts: [...closed].map(([base_session_id, c]) => ({ base_session_id, closed: c })),
-    };
+    const folded: PartitionState = { version: 2, partition: 0, maxEventTimeMs, bases: [...store.values()] };
     const full = sz.exportPartitionState(0);
     const norm = (s: PartitionState) => ({
       ...s,
-      segments: [...s.segments].sort((x, y) => (x.key < y.key ? -1 : 1)),
-      closedCounts: [...s.closedCounts].sort((x, y) => (x.base_session_id < y.base_session_id ? -1 : 1)),
+      bases: [...s.bases].sort((x, y) => (x.base_session_id < y.base_session_id ? -1 : 1)),
     });
     expect(norm(folded)).toEqual(norm(full));
   });
 
   it("rejects inconsistent state with a coded error", () => {
     const sz = new Sessionizer();
-    const bad: PartitionState = {
+    const bad: LegacyPartitionState = {
       version: 1,
       partition: 0,
       maxEventTimeMs: null,
       segments: [{ key: "s1~2", base_session_id: "s1", segment: 2, events: [ev("page_view", 0)] }],
       closedCounts: [],
     };
-    expect(() => sz.importPartitionState(0, bad)).toThrow(/should be s1/);
+    const legacy = (s: LegacyPartitionState) => s as unknown as PartitionState;
+    expect(() => sz.importPartitionState(0, legacy(bad))).toThrow(/should be s1/);
     expect(() =>
-      sz.importPartitionState(0, { ...bad, closedCounts: [{ base_session_id: "s1", closed: 1 }] }),
+      sz.importPartitionState(0, legacy({ ...bad, closedCounts: [{ base_session_id: "s1", closed: 1 }] })),
     ).not.toThrow();
   });
 });
 
 describe("Sessionizer: imported state is checked before it is trusted", () => {
   const at = (ms: number) => Date.parse(ev("page_view", ms).event_time);
-  const good = (): PartitionState => ({
+  // Version 1 (whole event lists, as stored before the accumulator state) is still imported.
+  const good = (): LegacyPartitionState => ({
     version: 1,
     partition: 0,
     maxEventTimeMs: at(2_000),
@@ -343,7 +360,7 @@ describe("Sessionizer: imported state is checked before it is trusted", () => {
   });
   const importError = (state: unknown) => {
     try {
-      new Sessionizer().importPartitionState(0, state as PartitionState);
+      new Sessionizer().importPartitionState(0, state as unknown as PartitionState);
     } catch (err) {
       return err as CartstreamError;
     }
@@ -352,7 +369,7 @@ describe("Sessionizer: imported state is checked before it is trusted", () => {
 
   it("accepts what the core exports and continues from it", () => {
     const sz = new Sessionizer();
-    sz.importPartitionState(0, good());
+    sz.importPartitionState(0, good() as unknown as PartitionState);
     expect(sz.counters(0)).toMatchObject({ openSessions: 1, watermarkMs: at(2_000) - 5_000 });
     expect(sz.closeAll().upserts.map((r) => [r.session_id, r.event_count])).toEqual([["s1", 2]]);
   });
@@ -360,42 +377,42 @@ describe("Sessionizer: imported state is checked before it is trusted", () => {
   it.each([
     [
       "an event time that does not parse (it would sort as NaN)",
-      (s: PartitionState) => {
+      (s: LegacyPartitionState) => {
         s.segments[0]!.events[1] = { ...s.segments[0]!.events[1]!, event_time: "2025-13-40T99:00:00.000Z" };
       },
       /event_time "2025-13-40T99:00:00.000Z", not a valid time/,
     ],
     [
       "an event of another session",
-      (s: PartitionState) => {
+      (s: LegacyPartitionState) => {
         s.segments[0]!.events[0] = { ...s.segments[0]!.events[0]!, session_id: "s2" };
       },
       /belongs to session "s2"/,
     ],
     [
       "events after the partition's maxEventTimeMs",
-      (s: PartitionState) => {
+      (s: LegacyPartitionState) => {
         s.maxEventTimeMs = at(500);
       },
       /has events after maxEventTimeMs \d+/,
     ],
     [
       "a segment number that is not an integer",
-      (s: PartitionState) => {
+      (s: LegacyPartitionState) => {
         s.segments[0]!.segment = Number.NaN;
       },
       /has number null, expected an integer >= 1/,
     ],
     [
       "a negative closed count",
-      (s: PartitionState) => {
+      (s: LegacyPartitionState) => {
         s.closedCounts.push({ base_session_id: "s9", closed: -1 });
       },
       /closed count .* is not \{ base_session_id, closed >= 0 \}/,
     ],
     [
       "an event without an id",
-      (s: PartitionState) => {
+      (s: LegacyPartitionState) => {
         s.segments[0]!.events[0] = { event_time: "2025-10-20T12:00:00.000Z" } as never;
       },
       /an event without a string event_id and event_time/,
@@ -410,6 +427,74 @@ describe("Sessionizer: imported state is checked before it is trusted", () => {
     expect(err.message).toMatch(
       /^partition 0: cannot import sessionizer state: .*; expected the output of exportPartitionState/,
     );
+  });
+});
+
+describe("Sessionizer: imported accumulator state is checked before it is trusted", () => {
+  const exported = (): PartitionState => {
+    const sz = new Sessionizer();
+    for (let i = 0; i < 20; i++)
+      sz.add(ev(i === 0 ? "session_start" : "page_view", i * 1_000, { event_id: `e${i}` }), 0);
+    sz.drain();
+    return JSON.parse(JSON.stringify(sz.exportPartitionState(0)));
+  };
+  const codeOf = (state: PartitionState) => {
+    try {
+      new Sessionizer().importPartitionState(0, state);
+    } catch (err) {
+      return [(err as CartstreamError).code, (err as Error).message];
+    }
+    return ["accepted", ""];
+  };
+
+  it("round-trips the exported accumulators", () => {
+    const state = exported();
+    const seg = state.bases[0]!.segments[0]!;
+    expect(seg.acc!.count).toBeGreaterThan(0);
+    expect(seg.tail.length).toBeGreaterThan(0);
+    const sz = new Sessionizer();
+    sz.importPartitionState(0, state);
+    expect(sz.closeAll().upserts.map((r) => [r.session_id, r.event_count, r.page_views])).toEqual([
+      ["s1", 20, 19],
+    ]);
+  });
+
+  it.each([
+    [
+      "folded events at or after the watermark",
+      (s: PartitionState) => {
+        s.maxEventTimeMs = Date.parse(s.bases[0]!.segments[0]!.acc!.last) + 4_000;
+      },
+      /folded events at or after the watermark/,
+    ],
+    [
+      "an accumulator with a missing count",
+      (s: PartitionState) => {
+        (s.bases[0]!.segments[0]!.acc as { counts: number[] }).counts = [1, 2];
+      },
+      /acc is not an accumulator/,
+    ],
+    [
+      "unfolded events before the folded ones",
+      (s: PartitionState) => {
+        const seg = s.bases[0]!.segments[0]!;
+        seg.tail[0] = ev("page_view", 0, { event_id: "early" });
+      },
+      /unfolded events before its folded ones/,
+    ],
+    [
+      "a base listed twice",
+      (s: PartitionState) => {
+        s.bases.push(s.bases[0]!);
+      },
+      /base s1 is listed twice/,
+    ],
+  ])("rejects %s with CS_BAD_STATE", (_what, spoil, message) => {
+    const state = exported();
+    spoil(state);
+    const [code, text] = codeOf(state);
+    expect(code).toBe("CS_BAD_STATE");
+    expect(text).toMatch(message);
   });
 });
 

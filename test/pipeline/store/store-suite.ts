@@ -74,6 +74,9 @@ export function defineStoreSuite(target: StoreTarget): void {
         deadLetters: await db.query(
           "SELECT topic, kafka_partition, kafka_offset::text AS o, reason, payload FROM dead_letters ORDER BY id",
         ),
+        stateLog: await db.query(
+          "SELECT kafka_partition, snapshot, bases FROM session_state_log ORDER BY id",
+        ),
       };
     }
 
@@ -90,7 +93,9 @@ export function defineStoreSuite(target: StoreTarget): void {
     });
 
     beforeEach(async () => {
-      await db.exec("TRUNCATE user_sessions, session_state, stream_offsets, dead_letters RESTART IDENTITY");
+      await db.exec(
+        "TRUNCATE user_sessions, session_state, session_state_log, stream_offsets, dead_letters RESTART IDENTITY",
+      );
     });
 
     describe("migrations", () => {
@@ -152,6 +157,7 @@ export function defineStoreSuite(target: StoreTarget): void {
           "dead_letters",
           "schema_migrations",
           "session_state",
+          "session_state_log",
           "stream_offsets",
           "user_sessions",
         ]);
@@ -357,14 +363,14 @@ export function defineStoreSuite(target: StoreTarget): void {
         expect((await reader.loadSessionState(1)).map((s) => s.key)).toEqual(["s2"]);
       });
 
-      it("loadPartitions pairs each partition's offset row with the state of the same commit, while commits run", async () => {
+      it("loadAssignment pairs each partition's offset row with the state of the same commit, while commits run", async () => {
         const parts = Array.from({ length: 40 }, (_, i) => i);
         const commit = (k: number) =>
           sink.commit(
             batch({
               partitions: parts.map((q) => p(q, k === 1 ? null : k - 1, k, { k })),
               stateUpserts: parts.map((q) => ({
-                kind: "segment" as const,
+                kind: "base" as const,
                 key: `s${q}`,
                 kafka_partition: q,
                 state: { k },
@@ -379,10 +385,10 @@ export function defineStoreSuite(target: StoreTarget): void {
         })();
         try {
           for (let read = 0; read < 15; read++) {
-            const { offsets, state } = await reader.loadPartitions(GROUP, TOPIC, parts);
+            const { offsets, state } = await reader.loadAssignment(GROUP, TOPIC, parts);
             const pairs = parts.map((q) => [
               (offsets.get(q)!.state as { k: number }).k,
-              (state.get(q)![0]!.state as { k: number }).k,
+              (state.get(q)!.records[0]!.state as { k: number }).k,
             ]);
             const commits = new Set(pairs.flat());
             expect(commits.size, `read ${read} mixed commits ${[...commits].join(",")}`).toBe(1);
@@ -421,8 +427,71 @@ export function defineStoreSuite(target: StoreTarget): void {
           .catch((e) => e);
         expect(err).toBeInstanceOf(CartstreamError);
         expect((err as CartstreamError).code).toBe(ERROR_CODES.BAD_INPUT);
-        expect((err as Error).message).toMatch(/kind must be one of segment, closed_count/);
+        expect((err as Error).message).toMatch(/kind must be one of base, segment, closed_count/);
         expect(await snapshot()).toEqual(before);
+      });
+
+      it("append one state log entry per partition; a snapshot clears the partition's older entries", async () => {
+        const bigText = JSON.stringify(
+          Array.from({ length: 3_000 }, (_, i) => ({ base_session_id: `b${i}` })),
+        );
+        await sink.commit(
+          batch({
+            partitions: [p(0, null, 5), p(1, null, 7)],
+            stateLog: [
+              { partition: 0, snapshot: false, bases: '[{"a":1}]' },
+              { partition: 1, snapshot: false, bases: bigText },
+            ],
+          }),
+        );
+        await sink.commit(
+          batch({ partitions: [p(0, 5, 9)], stateLog: [{ partition: 0, snapshot: false, bases: "[2]" }] }),
+        );
+        const texts = async (q: number) => (await reader.loadStateLog(q)).map((e) => [e.snapshot, e.bases]);
+        expect(await texts(0)).toEqual([
+          [false, '[{"a":1}]'],
+          [false, "[2]"],
+        ]);
+        expect(await texts(1)).toEqual([[false, bigText]]);
+        await sink.commit(
+          batch({ partitions: [p(0, 9, 12)], stateLog: [{ partition: 0, snapshot: true, bases: "[3]" }] }),
+        );
+        expect(await texts(0)).toEqual([[true, "[3]"]]);
+        expect(await texts(1)).toEqual([[false, bigText]]);
+        // A fenced commit appends nothing; an entry for a partition not in the commit is refused.
+        const before = await snapshot();
+        await expect(
+          sink.commit(
+            batch({ partitions: [p(0, 5, 20)], stateLog: [{ partition: 0, snapshot: true, bases: "[4]" }] }),
+          ),
+        ).rejects.toBeInstanceOf(FencedError);
+        await expect(
+          sink.commit(
+            batch({ partitions: [p(0, 12, 20)], stateLog: [{ partition: 1, snapshot: false, bases: "[]" }] }),
+          ),
+        ).rejects.toThrow(/one per partition of the commit/);
+        expect(await snapshot()).toEqual(before);
+        expect(await texts(0)).toEqual([[true, "[3]"]]);
+      });
+
+      it("load an assignment (offsets, state records, state log) in one read", async () => {
+        await sink.commit(
+          batch({
+            partitions: [p(0, null, 4), p(1, null, 6)],
+            stateUpserts: [
+              { kind: "base", key: "b1", kafka_partition: 1, state: { closed: 1, segments: [] } },
+            ],
+            stateLog: [{ partition: 1, snapshot: true, bases: "[1]" }],
+          }),
+        );
+        const loaded = await reader.loadAssignment(GROUP, TOPIC, [1, 3]);
+        expect([...loaded.offsets.keys()]).toEqual([0, 1]);
+        expect(loaded.offsets.get(1)!.nextOffset).toBe(6);
+        expect(loaded.state.get(1)).toEqual({
+          records: [{ kind: "base", key: "b1", kafka_partition: 1, state: { closed: 1, segments: [] } }],
+          log: [{ partition: 1, snapshot: true, bases: "[1]" }],
+        });
+        expect(loaded.state.get(3)).toEqual({ records: [], log: [] });
       });
 
       it("write dead letters with their source position and reason", async () => {
@@ -550,7 +619,7 @@ export function defineStoreSuite(target: StoreTarget): void {
     }
 
     async function emptySnapshot() {
-      return { sessions: [], stateRows: [], offsets: [], deadLetters: [] };
+      return { sessions: [], stateRows: [], offsets: [], deadLetters: [], stateLog: [] };
     }
   });
 }

@@ -135,10 +135,16 @@ describe("KafkaTransport (real broker)", () => {
         byPosition.set(`${pos.partition}@${pos.offset}`, all[i]!.value);
       }
       expect(byPosition.size).toBe(650);
+      // Exactly once in the log, at the returned offsets: the producer is idempotent, so a request kafkajs
+      // retries after a timeout or a dropped connection is not appended a second time.
+      let inLog = 0;
       for (let p = 0; p < 5; p++) {
-        for (const m of await readAll(small, topic, p))
+        for (const m of await readAll(small, topic, p)) {
           expect(byPosition.get(`${p}@${m.offset}`)).toBe(m.value);
+          inLog++;
+        }
       }
+      expect(inLog).toBe(650);
     } finally {
       await small.close();
     }
