@@ -58,7 +58,7 @@ infra-down:
 
 lint: $(STAMP)
 	npx biome check .
-	npx tsc --noEmit
+	node node_modules/typescript/bin/tsc --noEmit  # not npx tsc: that finds the TypeScript 5.0 inside tslab
 
 format: $(STAMP)
 	npx biome check --write .

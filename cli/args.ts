@@ -63,7 +63,7 @@ export function parseFlags(
   }
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(spec, argv),
       options,
       allowPositionals: spec.positionals ?? false,
       strict: true,
@@ -81,6 +81,40 @@ export function parseFlags(
       `${msg}\nallowed options for '${spec.name}': ${known}, --help\nrun 'cartstream ${spec.name} --help' for details`,
     );
   }
+}
+
+const NEGATIVE_NUMBER = /^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * `--metrics-port -1` as `--metrics-port=-1`: node's parseArgs refuses a value that starts with a dash
+ * after a separate flag (it could be a forgotten value followed by another flag). A negative number can
+ * never be a flag here, so it is joined to a value-taking flag before parsing; the range checks below
+ * then accept or reject it with their usual message.
+ */
+function joinNegativeValues(spec: CommandSpec, argv: string[]): string[] {
+  const longOf = new Map<string, string>();
+  for (const [name, f] of Object.entries(spec.flags)) {
+    if (f.type !== "string") continue;
+    longOf.set(`--${name}`, name);
+    if (f.short) longOf.set(`-${f.short}`, name);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = longOf.get(token);
+    const next = argv[i + 1];
+    if (name !== undefined && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
 }
 
 export function intFlag(flags: ParsedFlags, name: string, min: number, max: number): number | undefined {

@@ -7,7 +7,9 @@ const SUMMARIES = {
   dataset:
     "the main job: simulate, stream, snapshot, features, train/test Parquet, manifest, data card, validation",
   validate: "validate a dataset folder against a benchmark profile (the CI gate)",
+  baseline: "fit baseline models on a dataset's train files and score them on test",
   simulate: "simulate shoppers and write their events (NDJSON or Parquet)",
+  calibrate: "search the behaviour config until a validation profile's ranges hold (or name the conflicts)",
   run: "stream simulated events through the sessionizer into the session store (embedded by default)",
   produce: "simulate and send the events to Kafka",
   aggregate: "one aggregator process: Kafka -> sessionizer -> PostgreSQL (+ Redis live state)",
@@ -20,7 +22,9 @@ type CommandName = keyof typeof SUMMARIES;
 const COMMANDS: Record<CommandName, () => Promise<{ run: (argv: string[]) => Promise<number> }>> = {
   dataset: () => import("./commands/dataset.ts"),
   validate: () => import("./commands/validate.ts"),
+  baseline: () => import("./commands/baseline.ts"),
   simulate: () => import("./commands/simulate.ts"),
+  calibrate: () => import("./commands/calibrate.ts"),
   run: () => import("./commands/run.ts"),
   produce: () => import("./commands/produce.ts"),
   aggregate: () => import("./commands/aggregate.ts"),

@@ -1,5 +1,6 @@
-// Shared by every command that simulates: --config/--seed/--users/--rate/--duration/--end/--start-time and
-// --clock/--speed -> the simulator config and the clock.
+// Shared by every command that simulates: --config/--seed/--users/--rate/--duration/--end/--start-time/
+// --warm-start and --clock/--speed -> the simulator config and the clock.
+import { withoutCalibration } from "../pipeline/config/index.ts";
 import type { ClockName, SimulatorConfig } from "../pipeline/simulator/index.ts";
 import { CLOCKS, resolveSimulatorConfig } from "../pipeline/simulator/index.ts";
 import type { FlagSpec, ParsedFlags } from "./args.ts";
@@ -20,7 +21,12 @@ export const SIM_FLAGS = {
   "start-time": {
     type: "string",
     arg: "ISO",
-    help: "event time of the first event, e.g. 2025-10-20T12:00:00.000Z",
+    help: "event time of the window's start, e.g. 2025-10-20T12:00:00.000Z",
+  },
+  "warm-start": {
+    type: "string",
+    arg: "on|off",
+    help: "on: the stationary number of sessions is already open at the start (on target from the first second); off: start empty and ramp up",
   },
 } satisfies Record<string, FlagSpec>;
 
@@ -36,7 +42,7 @@ export const CLOCK_FLAGS = {
 
 export function simConfigFromFlags(flags: ParsedFlags): { config: SimulatorConfig; path: string } {
   const path = stringFlag(flags, "config") ?? DEFAULT_CONFIG_PATH;
-  const raw = readJsonConfig(path);
+  const raw = withoutCalibration(readJsonConfig(path));
   const config = resolveSimulatorConfig(
     raw,
     {
@@ -46,10 +52,16 @@ export function simConfigFromFlags(flags: ParsedFlags): { config: SimulatorConfi
       duration_s: numberFlag(flags, "duration", 0, 31_536_000, true),
       end: choiceFlag(flags, "end", ["drain", "cut"] as const),
       start_time: stringFlag(flags, "start-time"),
+      warm_start: warmStartFlag(flags),
     },
     path,
   );
   return { config, path };
+}
+
+function warmStartFlag(flags: ParsedFlags): boolean | undefined {
+  const v = choiceFlag(flags, "warm-start", ["on", "off"] as const);
+  return v === undefined ? undefined : v === "on";
 }
 
 export interface ClockChoice {

@@ -9,7 +9,17 @@ import { quoteIdent, quoteString } from "../pipeline/duckdb/index.ts";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
 import { COMPARED_COLUMNS } from "../pipeline/model/index.ts";
 import { DATA_CHECKS } from "./checks.ts";
-import { type ColumnSpec, featureList, LABEL_COLUMNS, VARIANTS, type VariantName } from "./columns.ts";
+import {
+  type ColumnSpec,
+  FEATURE_RULE,
+  featureList,
+  featuresFor,
+  LABEL_COLUMNS,
+  LABEL_DEFINITIONS,
+  type LabelName,
+  VARIANTS,
+  type VariantName,
+} from "./columns.ts";
 import { renderDataCard } from "./data-card.ts";
 import { type BuildDatasetOptions, type ResolvedBuildOptions, resolveBuildOptions } from "./options.ts";
 import { buildSteps, INTERMEDIATE_TABLES, loadStep, runStep } from "./runner.ts";
@@ -177,7 +187,13 @@ async function manifestColumns(
       `table ${table} has columns [${actual.join(", ")}] but features/columns.ts declares [${declared.join(", ")}]; the SQL marts and the column catalogue must change together`,
     );
   }
-  return specs.map((c) => ({ name: c.name, type: types.get(c.name)!, role: c.role, meaning: c.meaning }));
+  return specs.map((c) => ({
+    name: c.name,
+    type: types.get(c.name)!,
+    role: c.role,
+    meaning: c.meaning,
+    reads: c.reads ? [...c.reads] : null,
+  }));
 }
 
 async function userSplit(con: DuckDBConnection, testFraction: number): Promise<void> {
@@ -428,6 +444,10 @@ async function writeManifest(
       columns: await manifestColumns(con, v.table, v.columns),
       features: featureList(v.columns),
       labels: [...LABEL_COLUMNS],
+      features_by_label: Object.fromEntries(LABEL_COLUMNS.map((l) => [l, featuresFor(name, l)])) as Record<
+        LabelName,
+        string[]
+      >,
     };
   }
   const src = (
@@ -478,6 +498,10 @@ async function writeManifest(
       users_in_both: usersInBoth,
     },
     point_in_time: { timeout_ms: opts.timeoutMs, rule: POINT_IN_TIME_RULE },
+    label_definitions: Object.fromEntries(
+      Object.entries(LABEL_DEFINITIONS).map(([l, d]) => [l, { events: [...d.events], meaning: d.meaning }]),
+    ) as DatasetManifest["label_definitions"],
+    feature_rule: FEATURE_RULE,
     command: opts.command ?? null,
     config: opts.config === undefined ? null : JSON.parse(JSON.stringify(opts.config)),
     duckdb_version: String(await scalar(con, "SELECT version()")),

@@ -40,11 +40,24 @@ function balanceTable(v: VariantManifest): string {
   );
 }
 
+function readsText(reads: readonly string[] | null): string {
+  return reads === null ? "" : reads.length === 0 ? "nothing" : reads.join(", ");
+}
+
 function columnsTable(v: VariantManifest): string {
   return table(
-    ["column", "type", "role", "meaning"],
-    v.columns.map((c) => [`\`${c.name}\``, c.type, c.role, c.meaning]),
+    ["column", "type", "role", "reads", "meaning"],
+    v.columns.map((c) => [`\`${c.name}\``, c.type, c.role, readsText(c.reads), c.meaning]),
   );
+}
+
+function labelFeatureLines(v: VariantManifest): string[] {
+  return Object.entries(v.features_by_label).map(([label, fs]) => {
+    const left = v.features.filter((f) => !fs.includes(f));
+    return `- \`${label}\`: ${fs.length} of ${v.features.length} features${
+      left.length > 0 ? `; left out: ${left.map((f) => `\`${f}\``).join(", ")}` : " (all)"
+    }.`;
+  });
 }
 
 export function renderDataCard(m: DatasetManifest): string {
@@ -130,13 +143,39 @@ export function renderDataCard(m: DatasetManifest): string {
   out.push("");
   out.push("## Labels");
   out.push("");
-  out.push("- `is_converted`: the session has at least one purchase event.");
+  for (const [label, d] of Object.entries(m.label_definitions)) {
+    out.push(`- \`${label}\`: ${d.meaning}. Defined by the session's ${d.events.join(", ")} events.`);
+  }
   out.push(
-    "- `purchase_value`: sum of the session's purchase order values (0 when none); a regression target.",
+    "- Sessions neither converted nor abandoned are browsing-only. Cart abandonment = abandoned / (converted + abandoned).",
   );
+  out.push("");
+  out.push("## Feature hygiene: what each feature reads");
+  out.push("");
+  out.push(`${m.feature_rule}`);
+  out.push("");
   out.push(
-    "- `abandoned`: not converted and the cart still holds value at the end (`cart_value > 0`). " +
-      "Sessions that are neither are browsing-only. Cart abandonment = abandoned / (converted + abandoned).",
+    "Every column's `reads` (in the column tables below and in manifest.json) lists its sources: an event type " +
+      "is this session's events of that type (in the prediction-point variant only those up to the point); " +
+      "`first_event` is the time, device or browser of the session's first event; `earlier:<type>` is that " +
+      "type in the user's earlier sessions known to be over, `earlier:times` only their start and end times.",
+  );
+  out.push("");
+  out.push("Features per label (`features_by_label` in the manifest):");
+  out.push("");
+  out.push(`${VARIANT_TITLES.full}:`);
+  out.push("");
+  out.push(...labelFeatureLines(full));
+  out.push("");
+  out.push(`${VARIANT_TITLES.prediction_point}:`);
+  out.push("");
+  out.push(...labelFeatureLines(pp));
+  out.push("");
+  out.push(
+    "`abandoned` at session end: with no purchase, the additions and removals decide whether a cart is left, so " +
+      "its session-end feature list keeps only features that read no cart event (views, searches, prices seen, " +
+      "history, start). For in-session abandonment prediction use the prediction-point variant, where every " +
+      "row has a cart at the point and every feature may be used.",
   );
   out.push("");
   out.push("## Point-in-time rules");
@@ -148,8 +187,8 @@ export function renderDataCard(m: DatasetManifest): string {
       "are the same as-of-start values as in the full variant.",
   );
   out.push(
-    "- Full variant: behaviour features cover the whole session, including events after a purchase; they suit " +
-      "post-session models. For a model that acts during the session, use the prediction-point variant.",
+    "- Full variant: behaviour features cover the session's browse and cart events, including those after a " +
+      "purchase; they suit post-session models. For a model that acts during the session, use the prediction-point variant.",
   );
   out.push("");
   out.push("## Default features and what is left out");
@@ -182,9 +221,9 @@ export function renderDataCard(m: DatasetManifest): string {
   out.push("## Known limitations");
   out.push("");
   out.push(
-    "- Simulated behaviour: three personas (window shoppers, intent buyers, cart abandoners) with fixed outcome " +
-      "probabilities. Patterns a model finds (for example, removals happen only in non-purchasing sessions) are " +
-      "properties of the simulator, not of shoppers.",
+    "- Simulated behaviour: three personas (window shoppers, intent buyers, cart abandoners). Patterns a model " +
+      "finds are properties of the simulator's behaviour model, not of shoppers; the validation report measures " +
+      "how close its realism metrics come to published clickstream figures.",
   );
   out.push(
     `- Conversion is ${pct(overallConversion)} of sessions here. The phase-1 default deliberately runs about 15.7% ` +

@@ -2,13 +2,21 @@
 export { buildDataset, POINT_IN_TIME_RULE } from "./build-dataset.ts";
 export { DATA_CHECKS, type DataCheck } from "./checks.ts";
 export {
+  BROWSE_EVENTS,
+  CART_EVENTS,
   COLUMN_ROLES,
   type ColumnRole,
   type ColumnSpec,
   DATASET_COLUMNS,
+  FEATURE_RULE,
   featureList,
+  featuresFor,
   LABEL_COLUMNS,
+  LABEL_DEFINITIONS,
+  type LabelName,
+  OUTCOME_EVENTS,
   PREDICTION_POINT_COLUMNS,
+  type ReadToken,
   VARIANTS,
   type VariantName,
 } from "./columns.ts";
@@ -23,7 +31,15 @@ export {
   SPLIT_METHODS,
   type SplitMethod,
 } from "./options.ts";
-export { buildSteps, DATASET_STEPS, MODEL_STEPS, SPLIT_STEPS } from "./runner.ts";
+export {
+  buildSteps,
+  DATASET_STEPS,
+  loadStep,
+  MODEL_STEPS,
+  runStep,
+  SPLIT_STEPS,
+  type SqlStep,
+} from "./runner.ts";
 export { loadEventsParquet, type SnapshotOptions, snapshotSessions } from "./snapshot.ts";
 export { assignTestUsers, type SplitCandidate } from "./split.ts";
 export type {

@@ -1,5 +1,6 @@
 // Shapes of what the dataset builder returns and writes.
-import type { ColumnRole, VariantName } from "./columns.ts";
+import type { EventType } from "../pipeline/model/index.ts";
+import type { ColumnRole, LabelName, ReadToken, VariantName } from "./columns.ts";
 import type { SplitMethod } from "./options.ts";
 
 export type SplitName = "train" | "test";
@@ -24,6 +25,8 @@ export interface ManifestColumn {
   type: string;
   role: ColumnRole;
   meaning: string;
+  /** What the value is computed from (ReadToken in features/columns.ts); null when not declared. */
+  reads: ReadToken[] | null;
 }
 
 export interface VariantManifest {
@@ -31,9 +34,11 @@ export interface VariantManifest {
   files: Record<SplitName, string>;
   splits: Record<SplitName, SplitStats>;
   columns: ManifestColumn[];
-  /** Default feature list: the columns with role "feature". */
+  /** Default feature list: the columns with role "feature" (none reads checkout_initiated or purchase). */
   features: string[];
   labels: string[];
+  /** Per label, the features that read none of the session events defining it (featuresFor). */
+  features_by_label: Record<LabelName, string[]>;
 }
 
 export interface FileEntry {
@@ -81,6 +86,10 @@ export interface DatasetManifest {
     first_start_time: string | null;
     last_start_time: string | null;
   };
+  /** Each label and the event types of the session that define it. */
+  label_definitions: Record<LabelName, { events: EventType[]; meaning: string }>;
+  /** The rule every feature list follows. */
+  feature_rule: string;
   variants: Record<VariantName, VariantManifest>;
   sql_steps: { file: string; sha256: string }[];
   checks: CheckResult[];

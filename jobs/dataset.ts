@@ -1,8 +1,10 @@
 // The main job (`cartstream dataset`, `make dataset`): stream the simulation into the store (embedded or
 // Kafka), snapshot user_sessions and the raw events into DuckDB, build the features, split, write Parquet,
-// the manifest and the data card, then run the validation gate.
+// the manifest and the data card, fit the baseline models (their report and the model card), then run the
+// validation gate, which reuses the baseline figures for its learnability checks.
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { type BaselineReport, runBaseline, writeBaselineReports } from "../baseline/index.ts";
 import type { DatasetResult, SplitMethod } from "../features/index.ts";
 import { buildDataset, DEFAULT_BUILD_OPTIONS } from "../features/index.ts";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
@@ -26,6 +28,8 @@ export interface DatasetJobOptions {
   /** Reuse the run NAME already in the store instead of running it again. */
   skipRun: boolean;
   skipValidate: boolean;
+  /** Skip the baseline models (validate then fits them itself unless it is skipped too). */
+  skipBaseline: boolean;
   /** Fewer lines (the run's own log and the build steps are left out). */
   quiet: boolean;
   /** The command line, recorded in the data card. */
@@ -40,6 +44,7 @@ export const DATASET_JOB_DEFAULTS = {
   profile: DEFAULT_OPTIONS.profile,
   skipRun: false,
   skipValidate: false,
+  skipBaseline: false,
   quiet: false,
 } as const satisfies Partial<DatasetJobOptions>;
 
@@ -48,6 +53,8 @@ export interface DatasetJobResult {
   dataset: DatasetResult;
   /** null with skipRun. */
   verification: Verification | null;
+  /** null with skipBaseline. */
+  baseline: BaselineReport | null;
   /** null with skipValidate. */
   validation: ValidationResult | null;
   /** The gate's exit code (0 pass, 1 warnings only, 2 failure, 3 could not run); 0 when skipped. */
@@ -63,7 +70,7 @@ export async function runDatasetJob(
   const t0 = performance.now();
   const log = hooks.log ?? (() => {});
   const detail = o.quiet ? () => {} : log;
-  const stage = (n: number, what: string) => log(`[dataset ${n}/5] ${what}`);
+  const stage = (n: number, what: string) => log(`[dataset ${n}/6] ${what}`);
   const outDir = join("data", "datasets", o.name);
 
   let verification: Verification | null = null;
@@ -112,17 +119,36 @@ export async function runDatasetJob(
   );
   for (const [what, path] of Object.entries(dataset.paths)) log(`  ${what.padEnd(20)} ${path}`);
 
+  let baseline: BaselineReport | null = null;
+  if (!o.skipBaseline) {
+    stage(5, "baseline models (train -> test)");
+    baseline = await runBaseline(
+      outDir,
+      {},
+      { onStep: (s) => detail(`  [${s.index}/${s.total}] ${s.what}`) },
+    );
+    const paths = await writeBaselineReports(outDir, baseline);
+    for (const r of baseline.results)
+      log(
+        `  ${r.variant} ${r.label}: ${r.models.map((m) => `${m.model} AUC ${m.test.rocAuc.toFixed(3)}`).join(", ")}`,
+      );
+    log(`  baseline report   ${paths.markdown}`);
+  } else {
+    stage(5, "baseline skipped (--skip-baseline)");
+  }
+
   let validation: ValidationResult | null = null;
   if (!o.skipValidate) {
-    stage(5, `validate against profile ${o.profile}`);
+    stage(6, `validate against profile ${o.profile}`);
     validation = await validateDataset(outDir, { profile: o.profile });
   } else {
-    stage(5, "validation skipped (--skip-validate)");
+    stage(6, "validation skipped (--skip-validate)");
   }
   return {
     outDir,
     dataset,
     verification,
+    baseline,
     validation,
     exitCode: validation?.exitCode ?? 0,
     elapsedS: (performance.now() - t0) / 1000,

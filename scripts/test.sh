@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: the whole suite, service tests included. Starts what the tests need: a local Kafka broker
-# (stopped again afterwards if this script started it), PostgreSQL and Redis checks, and Debian's
-# Chromium for the report screenshot test.
+# (stopped again afterwards if this script started it), PostgreSQL and Redis checks, Debian's
+# Chromium for the report screenshot test, and Spark SQL's jars (Maven) for the Spark consumer test.
 #
 # scripts/test.sh --unit: the unit tests, i.e. those that need no service (no PostgreSQL server, Redis,
 # Kafka, Jupyter or Chromium; embedded PGlite and in-memory DuckDB are fine) and do not drive the CLI end
@@ -17,14 +17,19 @@ SERVICE_TESTS=(
   "test/cli/run-kafka.test.ts"
   "test/cli/dataset.test.ts"                # end to end: phase-1 runs and datasets in child processes
   "test/cli/simulate.test.ts"               # end to end: a child process per case
+  "test/cli/simulate-live.test.ts"          # end to end: real-clock runs, signals, pipes
+  "test/cli/produce.test.ts"                # Kafka
+  "test/faults/**"                          # private Kafka, PostgreSQL and Redis instances, faults injected
   "test/**/kafka*.test.ts"
   "test/**/kafka/**"
   "test/pipeline/live/**"                   # Redis
   "test/pipeline/store/postgres.test.ts"
+  "test/pipeline/store/postgres-connection-loss.test.ts"
   "test/pipeline/service/aggregator.test.ts"
   "test/pipeline/service/kafka-run.test.ts"
   "test/notebooks/notebooks.test.ts"        # Jupyter
   "test/validation/report-html.test.ts"     # Chromium
+  "test/consumers/spark.test.ts"            # Java + Maven: Spark SQL jars resolved once into .cache/spark
 )
 
 if [ "${1:-}" = "--unit" ]; then
@@ -45,6 +50,10 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "[test] /usr/bin/chromium is missing: install Debian's chromium package (sudo apt-get install chromium)" >&2; exit 1
   fi
 fi
+
+# Resolve Spark's jars before the suite (first run only: Maven Central into .cache/spark), so a failed
+# download is named here rather than as a test time-out.
+bash scripts/spark/spark.sh setup
 
 started_kafka=0
 if bash scripts/kafka/kafka.sh status >/dev/null 2>&1; then

@@ -113,7 +113,7 @@ describe("architecture: who may import whom", () => {
   });
 
   it("pipeline/ imports nothing above it (features, validation, jobs, cli, notebooks, bench)", () => {
-    const above = ["features", "validation", "jobs", "cli", "notebooks", "bench"];
+    const above = ["features", "validation", "baseline", "jobs", "cli", "notebooks", "bench"];
     expect(breaking((i) => inPipeline(i.folder) && above.includes(i.targetFolder ?? ""))).toEqual([]);
   });
 
@@ -129,14 +129,14 @@ describe("architecture: who may import whom", () => {
     expect(
       breaking(
         (i) =>
-          (i.folder === "features" || i.folder === "validation") &&
+          (i.folder === "features" || i.folder === "validation" || i.folder === "baseline") &&
           (banned.includes(i.targetFolder ?? "") || (i.targetFolder === null && DRIVERS.includes(i.target))),
       ),
     ).toEqual([]);
     expect(
       breaking(
         (i) =>
-          (i.folder === "features" || i.folder === "validation") &&
+          (i.folder === "features" || i.folder === "validation" || i.folder === "baseline") &&
           i.targetFolder === "pipeline/store" &&
           i.target !== "pipeline/store/index.ts",
       ),
@@ -165,7 +165,7 @@ describe("architecture: who may import whom", () => {
   });
 
   it("the CLI, the jobs, the services and the notebooks use other folders' public faces (index.ts) only", () => {
-    const callers = ["cli", "jobs", "notebooks", "pipeline/service"];
+    const callers = ["cli", "jobs", "calibrate", "notebooks", "pipeline/service"];
     expect(
       breaking(
         (i) =>
@@ -173,6 +173,20 @@ describe("architecture: who may import whom", () => {
           i.targetFolder !== null &&
           i.targetFolder !== i.folder &&
           !i.target.endsWith("/index.ts"),
+      ),
+    ).toEqual([]);
+  });
+
+  it("calibrate simulates in memory: no store, transport, runner, service, live state, ground truth, files or driver", () => {
+    const banned = ["store", "transport", "runner", "service", "live", "ground-truth", "files"].map(
+      (s) => `pipeline/${s}`,
+    );
+    expect(
+      breaking(
+        (i) =>
+          i.folder === "calibrate" &&
+          (banned.includes(i.targetFolder ?? "") ||
+            (i.targetFolder === null && IO_PACKAGES.includes(i.target))),
       ),
     ).toEqual([]);
   });

@@ -1,5 +1,5 @@
 // Number formatting shared by check messages and the reports.
-import type { MetricUnit, Outcome, Range } from "./types.ts";
+import type { CheckRange, MetricUnit, Outcome } from "./types.ts";
 
 const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
@@ -29,14 +29,18 @@ export function fmtValue(v: number | null | undefined, unit: MetricUnit | null):
       return `$${v.toFixed(2)}`;
     case "per_session":
       return v.toFixed(2);
+    case "multiple":
+      return `${v.toFixed(2)}x`;
     default:
       return Number.isInteger(v) ? fmtInt(v) : v.toPrecision(4);
   }
 }
 
-/** A range in a unit: "25.0-30.0%", "5.00-7.00 min". */
-export function fmtRange(r: Range | null | undefined, unit: MetricUnit | null): string {
-  if (!r) return "";
+/** A range in a unit: "25.0-30.0%", "5.00-7.00 min"; open ranges as "at least 4.00x", "at most 10.0%". */
+export function fmtRange(r: CheckRange | null | undefined, unit: MetricUnit | null): string {
+  if (!r || (r.min === null && r.max === null)) return "";
+  if (r.max === null) return `at least ${fmtValue(r.min, unit)}`;
+  if (r.min === null) return `at most ${fmtValue(r.max, unit)}`;
   if (unit === "share" || unit === "ratio") return `${(100 * r.min).toFixed(1)}-${(100 * r.max).toFixed(1)}%`;
   if (unit === "minutes") return `${r.min}-${r.max} min`;
   if (unit === "seconds") return `${r.min}-${r.max} s`;

@@ -7,6 +7,7 @@ export {
 export { configDifferences, configFingerprint } from "./config-fingerprint.ts";
 export { DATASET_FILES } from "./dataset.ts";
 export { ValidationRunError } from "./errors.ts";
+export { fmtRange, fmtValue } from "./format.ts";
 export { METRIC_NAMES, METRICS, type MetricDefinition } from "./metric-definitions.ts";
 export {
   DEFAULT_ALPHA,
@@ -27,6 +28,7 @@ export type {
   ExitCode,
   MetricResult,
   Outcome,
+  Range,
   Severity,
   Status,
   ValidationResult,

@@ -1,6 +1,7 @@
 // Every metric the validator computes, by name (the names profiles use as `metric`). Ratio metrics are
 // Σ numerator / Σ denominator over per-user rows (per-user-counts.ts), so one query gives the value and a
-// cluster-robust variance. Scalar metrics come from sql/session-summary.sql.
+// cluster-robust variance. Scalar metrics come from one-row queries: sql/session-summary.sql, and
+// sql/realism.sql for the realism metrics (published properties of real clickstream).
 import { DEVICE_TYPES, EVENT_TYPES, PERSONAS } from "../pipeline/events/index.ts";
 import type { MetricUnit } from "./types.ts";
 
@@ -19,12 +20,18 @@ export interface RatioMetric {
   proportion: boolean;
 }
 
+/** The one-row queries scalar metrics read (validation/sql/<name>.sql). */
+export const SCALAR_QUERIES = ["session-summary", "realism"] as const;
+export type ScalarQuery = (typeof SCALAR_QUERIES)[number];
+
 export interface ScalarMetric {
   kind: "scalar";
   name: string;
   label: string;
   unit: MetricUnit;
-  /** Column of sql/session-summary.sql's single row. */
+  /** The query whose single row holds it. */
+  query: ScalarQuery;
+  /** Column of that row. */
   column: string;
 }
 
@@ -53,13 +60,16 @@ const eventRatio = (
 const sessionShare = (name: string, label: string, column: string): RatioMetric =>
   ratio(name, label, "user_session_counts", [column], ["sessions"]);
 
-const scalar = (name: string, label: string, unit: MetricUnit, column = name): ScalarMetric => ({
-  kind: "scalar",
-  name,
-  label,
-  unit,
-  column,
-});
+const scalar = (
+  name: string,
+  label: string,
+  unit: MetricUnit,
+  query: ScalarQuery = "session-summary",
+): ScalarMetric => ({ kind: "scalar", name, label, unit, query, column: name });
+
+/** A realism metric from sql/realism.sql. */
+const realism = (name: string, label: string, unit: MetricUnit): ScalarMetric =>
+  scalar(name, label, unit, "realism");
 
 export const METRICS: readonly MetricDefinition[] = [
   // Event mix (event level)
@@ -125,6 +135,16 @@ export const METRICS: readonly MetricDefinition[] = [
       [`persona_${p}`],
     ),
   ),
+  // Realism: pages = page_view + product_view events of a session; dwell = time from a view to the next event
+  realism("pages_median", "median pages per session", "per_session"),
+  realism("pages_p95", "95th percentile of pages per session", "per_session"),
+  realism("pages_p95_over_median", "pages per session: p95 / median (tail length)", "multiple"),
+  realism("converted_pages_ratio", "median pages of converted / of non-converted sessions", "multiple"),
+  realism("converted_duration_ratio", "median duration of converted / of non-converted sessions", "multiple"),
+  sessionShare("single_page_share", "single-page sessions (exactly one page or product view)", "single_page"),
+  realism("dwell_median_s", "median dwell time on a page or product view", "seconds"),
+  realism("dwell_mean_s", "mean dwell time on a page or product view", "seconds"),
+  realism("dwell_mean_over_median", "dwell time: mean / median (right skew when > 1)", "multiple"),
 ];
 
 export const METRIC_NAMES = METRICS.map((m) => m.name);

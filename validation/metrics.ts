@@ -1,9 +1,9 @@
 // Computes every metric of metric-definitions.ts with DuckDB over tables `sessions` and `events`.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { quoteIdent } from "../pipeline/duckdb/index.ts";
-import { METRICS, type RatioMetric } from "./metric-definitions.ts";
+import { METRICS, type RatioMetric, SCALAR_QUERIES } from "./metric-definitions.ts";
 import { createPerUserCounts } from "./per-user-counts.ts";
-import { num, queryOne, sqlFile } from "./sql.ts";
+import { num, queryOne, type Row, sqlFile } from "./sql.ts";
 import { type ClusterSums, ratioEstimate } from "./stats.ts";
 import type { ConfidenceInterval, MetricResult } from "./types.ts";
 
@@ -26,7 +26,8 @@ export interface ComputedMetrics {
 
 export async function computeMetrics(con: DuckDBConnection): Promise<ComputedMetrics> {
   await createPerUserCounts(con);
-  const summary = await queryOne(con, sqlFile("session-summary"));
+  const rows: Partial<Record<(typeof SCALAR_QUERIES)[number], Row>> = {};
+  for (const q of SCALAR_QUERIES) rows[q] = await queryOne(con, sqlFile(q));
   const metrics: Record<string, MetricResult> = {};
   const sums: Record<string, ClusterSums> = {};
   const designEffects: Record<string, number> = {};
@@ -36,7 +37,7 @@ export async function computeMetrics(con: DuckDBConnection): Promise<ComputedMet
         name: m.name,
         label: m.label,
         unit: m.unit,
-        value: num(summary[m.column]),
+        value: num(rows[m.query]![m.column]),
         ci: null,
       };
       continue;

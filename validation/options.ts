@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { IssueFormat } from "../pipeline/config/index.ts";
 import { EVENT_TYPES } from "../pipeline/events/index.ts";
 import type { GroundTruthComparer } from "./checks/ground-truth.ts";
+import { learnabilitySchema } from "./learnability-profile.ts";
 import { METRIC_NAMES } from "./metric-definitions.ts";
 import { SEVERITIES } from "./types.ts";
 
@@ -20,12 +21,23 @@ export interface ValidateOptions {
    * pipeline/ground-truth module. null skips the check (it is reported as skipped).
    */
   groundTruth?: GroundTruthComparer | null;
+  /**
+   * The training-file check recomputes the features of every user when the dataset has at most this many
+   * users, else of a seeded sample (manifest seed) of this many users.
+   */
+  recomputeUsers?: number;
+  /**
+   * Run the baseline models for the leakage and learnability checks when the manifest lists training files
+   * (default true; a current baseline/report.json is reused instead of refitting).
+   */
+  baseline?: boolean;
 }
 
 export const DEFAULT_OPTIONS = {
   profile: "phase1",
   strict: false,
   reports: true,
+  recomputeUsers: 50,
 } as const satisfies ValidateOptions;
 
 /** Default significance level of the distribution checks. */
@@ -53,6 +65,31 @@ const rangeCheckSchema = z
   })
   .strict()
   .refine((c) => c.max >= c.min, { message: "max must be >= min", path: ["max"] });
+
+/**
+ * A realism target (a published property of real clickstream): like a range check, but either side may be
+ * open ("at least 4x") and the severity defaults to warning.
+ */
+const realismCheckSchema = z
+  .object({
+    metric: z.enum(METRIC_NAMES as [string, ...string[]]),
+    min: finite.optional(),
+    max: finite.optional(),
+    source: z.string().min(1),
+    /** warning (default) passes the run with a warning when the target is missed; error fails it. */
+    severity: z.enum(SEVERITIES).optional(),
+  })
+  .strict()
+  .refine((c) => c.min !== undefined || c.max !== undefined, {
+    message: "needs min, max or both",
+    path: ["min"],
+  })
+  .refine((c) => c.min === undefined || c.max === undefined || c.max >= c.min, {
+    message: "max must be >= min",
+    path: ["max"],
+  });
+
+export type RealismCheck = z.infer<typeof realismCheckSchema>;
 
 const eventShares = z
   .object(
@@ -98,6 +135,8 @@ export const profileSchema = z
     /** Caveats shown with the report (e.g. how the published figures were measured differently). */
     notes: z.array(z.string().min(1)).optional(),
     checks: z.array(rangeCheckSchema).min(1),
+    /** Realism targets, reported as kind "realism" (severity warning unless set). */
+    realism: z.array(realismCheckSchema).optional(),
     distributions: z
       .object({
         /** Chi-square of the event mix against an expected mix (none: not tested). */
@@ -116,6 +155,8 @@ export const profileSchema = z
       })
       .strict()
       .optional(),
+    /** Baseline-model learnability and the leakage rule (validation/checks/leakage.ts). */
+    learnability: learnabilitySchema.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -130,6 +171,18 @@ export const profileSchema = z
         });
       }
       seen.set(c.metric, i);
+    });
+    const seenRealism = new Map<string, number>();
+    p.realism?.forEach((c, i) => {
+      const first = seenRealism.get(c.metric);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["realism", i, "metric"],
+          message: `'${c.metric}' is already checked at realism.${first}; one target per metric`,
+        });
+      }
+      seenRealism.set(c.metric, i);
     });
     const mix = p.distributions?.event_mix?.expected;
     if (mix?.method === "range_midpoints") {

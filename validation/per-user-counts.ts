@@ -79,6 +79,7 @@ SELECT
   count(*) FILTER (WHERE NOT is_converted AND cart_value > 0) AS abandoned,
   count(*) FILTER (WHERE bounce) AS bounced,
   count(*) FILTER (WHERE cart_additions > 0) AS with_cart_additions,
+  count(*) FILTER (WHERE page_views + products_viewed = 1) AS single_page,
   ${devices.sql},
   ${personas.sql},
   ${converted.sql}

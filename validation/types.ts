@@ -1,6 +1,13 @@
 // Result types of a validation run. report.json is a ValidationResult as JSON.
 
-export const CHECK_KINDS = ["benchmark", "quality", "distribution"] as const;
+export const CHECK_KINDS = [
+  "benchmark",
+  "realism",
+  "quality",
+  "distribution",
+  "training",
+  "learnability",
+] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** What a failure of the check means: error fails the run, warning passes it (unless --strict). */
@@ -22,6 +29,12 @@ export type Outcome = (typeof OUTCOMES)[number];
 export interface Range {
   min: number;
   max: number;
+}
+
+/** A check's range; null on a side = unbounded there ("at least", "at most"). */
+export interface CheckRange {
+  min: number | null;
+  max: number | null;
 }
 
 export interface ConfidenceInterval {
@@ -59,7 +72,7 @@ export interface CheckResult {
   metric: string | null;
   value: number | null;
   unit: MetricUnit | null;
-  range: Range | null;
+  range: CheckRange | null;
   intended: (Range & { reason: string }) | null;
   ci: ConfidenceInterval | null;
   pValue: number | null;
@@ -78,6 +91,7 @@ export const METRIC_UNITS = [
   "seconds",
   "currency",
   "per_session",
+  "multiple",
 ] as const;
 export type MetricUnit = (typeof METRIC_UNITS)[number];
 

@@ -2,11 +2,14 @@
 // It returns a result object in every case; "could not run" is exit code 3 with `error` set, never a throw.
 import { resolve } from "node:path";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
-import { benchmarkChecks } from "./checks/benchmark.ts";
+import { benchmarkChecks, realismChecks } from "./checks/benchmark.ts";
 import { distributionChecks } from "./checks/distribution.ts";
 import { groundTruthCheck, projectGroundTruth } from "./checks/ground-truth.ts";
+import { guardGroup } from "./checks/guard.ts";
+import { leakageChecks } from "./checks/leakage.ts";
 import { qualityChecks } from "./checks/quality.ts";
 import { sequencingChecks } from "./checks/sequencing.ts";
+import { trainingFileChecks } from "./checks/training-files.ts";
 import { knownContradictions } from "./contradictions.ts";
 import { openDataset } from "./dataset.ts";
 import { computeFacts } from "./facts.ts";
@@ -92,18 +95,43 @@ export async function validateDataset(dir: string, options: ValidateOptions = {}
   }
   let result: ValidationResult;
   try {
-    const { con, input } = opened;
+    const { con, input, instance } = opened;
     const computed = await computeMetrics(con);
     const facts = await computeFacts(con, input, computed, profile);
+    const p = profile;
+    // Each group of checks is guarded: one that throws is a failed (error) check, never a skip.
     const checks: CheckResult[] = [
-      ...benchmarkChecks(profile, computed.metrics),
-      ...(await qualityChecks(con, input)),
-      ...(await sequencingChecks(con, input)),
+      ...(await guardGroup({ id: "benchmark.run", kind: "benchmark", title: "benchmark checks" }, () =>
+        benchmarkChecks(p, computed.metrics),
+      )),
+      ...(await guardGroup({ id: "realism.run", kind: "realism", title: "realism checks" }, () =>
+        realismChecks(p, computed.metrics),
+      )),
+      ...(await guardGroup({ id: "quality.run", kind: "quality", title: "data-quality checks" }, () =>
+        qualityChecks(con, input),
+      )),
+      ...(await guardGroup({ id: "quality.sequence.run", kind: "quality", title: "sequencing checks" }, () =>
+        sequencingChecks(con, input),
+      )),
       await groundTruthCheck(
         input,
         options.groundTruth === undefined ? projectGroundTruth : options.groundTruth,
       ),
-      ...distributionChecks(profile, input, facts, computed),
+      ...(await guardGroup(
+        { id: "distribution.run", kind: "distribution", title: "distribution checks" },
+        () => distributionChecks(p, input, facts, computed),
+      )),
+      ...(await guardGroup({ id: "training.run", kind: "training", title: "training-file checks" }, () =>
+        trainingFileChecks(instance, con, input, {
+          recomputeUsers: options.recomputeUsers ?? DEFAULT_OPTIONS.recomputeUsers,
+        }),
+      )),
+      ...(options.baseline === false
+        ? []
+        : await guardGroup(
+            { id: "learnability.run", kind: "learnability", title: "leakage and learnability checks" },
+            () => leakageChecks(input.dir, p),
+          )),
     ];
     const summary = summarize(checks);
     const exitCode = exitCodeOf(summary, strict);

@@ -49,11 +49,13 @@ export const spec: CommandSpec = {
       type: "boolean",
       help: "reuse the run NAME already in the store (data/runs/NAME) instead of running it again",
     },
+    "skip-baseline": { type: "boolean", help: "do not fit the baseline models before the gate" },
     "skip-validate": { type: "boolean", help: "do not run the validation gate at the end" },
     quiet: { type: "boolean", short: "q", help: "less output" },
   },
   details: `Outputs in data/datasets/NAME/: train.parquet, test.parquet, train/test_prediction_point.parquet,
-sessions.parquet, events.parquet (ZSTD), manifest.json, DATASET.md, validation/report.{json,md,html}.
+sessions.parquet, events.parquet (ZSTD), manifest.json, DATASET.md (with the baseline model card),
+baseline/report.{json,md,html}, validation/report.{json,md,html}.
 Exit code: the validation gate's (0 pass, 1 warnings only, 2 failure, 3 could not run); before the gate,
 2 for bad flags or config and 1 for a failed stage (missing store, empty table, service down).`,
 };
@@ -77,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
     profile: stringFlag(flags, "profile"),
     skipRun: flags["skip-run"] === true,
     skipValidate: flags["skip-validate"] === true,
+    skipBaseline: flags["skip-baseline"] === true,
     quiet,
     command: `cartstream dataset ${argv.join(" ")}`.trim(),
   };

@@ -38,7 +38,10 @@ export const spec: CommandSpec = {
     quiet: { type: "boolean", short: "q", help: "no progress output" },
   },
   details: `Messages: key = user_id, value = the event JSON, header produced_at = send time in ms (for latency).
-At the end an end-of-stream marker goes to every partition, so aggregators close the remaining sessions.`,
+At a normal end an end-of-stream marker goes to every partition, so aggregators close the remaining sessions.
+SIGINT or SIGTERM stops the run cleanly: the batch being sent is acknowledged by the broker, nothing more is
+sent, and NO end-of-stream marker is written (the aggregators keep the sessions open, as for a live stream
+that pauses); the summary line says "interrupted": true and the exit code is 0. A second signal kills at once.`,
 };
 
 export async function run(argv: string[]): Promise<number> {
@@ -58,12 +61,20 @@ export async function run(argv: string[]): Promise<number> {
   };
   const quiet = flags.quiet === true;
   const progress = progressBar("[produce]", expectedEvents(config), quiet);
-  const r = await produceToKafka(options, progress).finally(() => progress.done());
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const r = await produceToKafka(options, { ...progress, signal: stop.signal }).finally(() => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    progress.done();
+  });
   const bad = r.injected.malformed_json + r.injected.schema_invalid + r.injected.rule_breaking;
   progress.log?.(
-    `[produce] ${fmtInt(r.events)} events (+${bad} injected bad) to ${r.topic} (${r.partitions} partitions) in ${r.elapsedS.toFixed(2)} s, ${fmtInt(r.events / Math.max(r.elapsedS, 1e-9))} events/s`,
+    `[produce] ${fmtInt(r.events)} events (+${bad} injected bad) to ${r.topic} (${r.partitions} partitions) in ${r.elapsedS.toFixed(2)} s, ${fmtInt(r.events / Math.max(r.elapsedS, 1e-9))} events/s${r.interrupted ? `; stopped by ${String(stop.signal.reason)}, no end-of-stream marker` : ""}`,
   );
-  const { topic, partitions, events, messages, injected } = r;
+  const { topic, partitions, events, messages, injected, interrupted } = r;
   console.log(
     JSON.stringify({
       topic,
@@ -71,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       events,
       messages,
       injected,
+      interrupted,
       elapsed_s: Number(r.elapsedS.toFixed(3)),
     }),
   );

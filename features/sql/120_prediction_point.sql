@@ -1,7 +1,8 @@
 -- Mart: the PREDICTION POINT of a session is its first add_to_cart (first in event order (event_time,
 -- event_id)). Features here use only the session's events up to and including that event; sessions that
 -- never add to the cart have no prediction point and no row. Nothing after the point is read: not the
--- final cart, checkouts, purchases, duration or the session's total counts.
+-- final cart, checkouts, purchases, duration or the session's total counts; and before the point only browse
+-- and cart events count (a segment resumed after an idle gap may hold a checkout before its first add).
 CREATE OR REPLACE TEMP TABLE prediction_point AS
 WITH first_cart AS (
   SELECT session_id, min({'t': event_time, 'id': event_id}) AS fc
@@ -23,7 +24,9 @@ per_session AS (
   SELECT
     session_id,
     any_value(pp_time) AS pp_time,
-    count(*) AS events,
+    count(*) FILTER (
+      WHERE event_type IN ('page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart')
+    ) AS events,
     count(*) FILTER (WHERE event_type = 'page_view') AS page_views,
     count(*) FILTER (WHERE event_type = 'product_view') AS products_viewed,
     count(DISTINCT product_id) FILTER (WHERE event_type = 'product_view') AS unique_products_viewed,
@@ -39,7 +42,7 @@ per_session AS (
 SELECT
   p.session_id,
   CAST((epoch_ms(p.pp_time) - epoch_ms(s.start_time)) / 1000 AS DOUBLE) AS pp_seconds_to_first_cart,
-  CAST(p.events AS INTEGER) AS pp_event_count,
+  CAST(p.events AS INTEGER) AS pp_browse_event_count,
   CAST(p.page_views AS INTEGER) AS pp_page_views,
   CAST(p.products_viewed AS INTEGER) AS pp_products_viewed,
   CAST(p.unique_products_viewed AS INTEGER) AS pp_unique_products_viewed,
@@ -49,7 +52,7 @@ SELECT
   CAST(p.searches / p.events AS DOUBLE) AS pp_search_share,
   CAST(
     p.events * 60000 / greatest(epoch_ms(p.pp_time) - epoch_ms(s.start_time), 1000) AS DOUBLE
-  ) AS pp_events_per_minute,
+  ) AS pp_browse_events_per_minute,
   CAST(p.first_cart_price AS DECIMAL(10, 2)) AS pp_first_cart_price,
   CAST(p.first_cart_quantity AS INTEGER) AS pp_first_cart_quantity,
   CAST(p.cart_value AS DECIMAL(10, 2)) AS pp_cart_value

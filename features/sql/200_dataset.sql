@@ -21,11 +21,11 @@ SELECT
   s.searches,
   s.cart_additions,
   s.cart_removals,
-  s.event_count,
-  s.session_duration_seconds,
-  s.avg_time_per_page,
-  s.bounce,
-  -- behaviour derived from the events
+  -- behaviour derived from the browse and cart events
+  f.browse_event_count,
+  f.browse_seconds,
+  f.browse_seconds_per_page,
+  f.single_view,
   f.cart_adds_per_product_view,
   f.removals_per_cart_add,
   f.seconds_to_first_cart,
@@ -33,7 +33,7 @@ SELECT
   f.distinct_products_added,
   f.avg_price_viewed,
   f.search_share,
-  f.events_per_minute,
+  f.browse_events_per_minute,
   f.max_cart_value,
   -- point-in-time user history
   h.prior_sessions,
@@ -45,6 +45,10 @@ SELECT
   h.prior_abandoned_carts,
   h.seconds_since_last_session_end,
   -- metadata: kept for analysis, excluded from the default feature list (see columns.ts for why)
+  s.event_count,
+  s.session_duration_seconds,
+  s.avg_time_per_page,
+  s.bounce,
   s.cart_value,
   s.checkouts,
   f.checkout_reached,

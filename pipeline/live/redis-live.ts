@@ -108,6 +108,17 @@ export class RedisLiveStore {
     return store;
   }
 
+  /**
+   * A store that connects in the background and keeps trying (backoff up to 2 s) when Redis is not there
+   * yet: publishing fails (safePublish counts it) until Redis answers, then resumes by itself. For a
+   * process that must run without its cache, e.g. an aggregator started while Redis is down.
+   */
+  static connectInBackground(options: RedisLiveOptions = {}): RedisLiveStore {
+    const store = new RedisLiveStore(resolveRedisLiveOptions(options));
+    store.#redis.connect().catch(() => {}); // ioredis keeps reconnecting after a failed first attempt
+    return store;
+  }
+
   /** Total safePublish failures since connect. */
   get failures(): number {
     return this.#failures;

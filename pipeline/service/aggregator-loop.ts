@@ -1,7 +1,7 @@
 // What one aggregator does with the group consumer's callbacks: assignment loads the partitions from the
 // store, batches go through the processor, commits happen on size or time, and a fenced commit reloads.
 // Every processor call goes through one chain, so kafkajs callbacks and the flush timer never interleave.
-import { FencedError } from "../errors/index.ts";
+import { CartstreamError, FencedError } from "../errors/index.ts";
 import type { PipelineMetrics } from "../metrics/index.ts";
 import type { PartitionProcessor } from "../runner/index.ts";
 import type { ConsumedMessage } from "../transport/index.ts";
@@ -13,6 +13,8 @@ export interface AggregatorLoopOptions {
   flushEvents: number;
   log(line: string): void;
   afterCommit?(commits: number): void;
+  /** Resolves once the store answers again (after a failed commit); default: at once. */
+  storeReady?(): Promise<void>;
 }
 
 /** The consumer's part the loop needs: reloading partitions from the store after a fenced commit. */
@@ -50,7 +52,14 @@ export class AggregatorLoop {
           this.consumer?.reload(owned);
           return;
         }
-        throw err;
+        // Not fenced, failed (PostgreSQL restarting, the dead-letter topic away): the processor dropped
+        // the partitions too, since what it drained for this commit is gone; reload them from the last
+        // commit once the store answers again. Until then their messages are ignored, then re-read.
+        this.o.log(
+          `commit failed, reloading partitions ${owned.join(",")} once the store answers: ${(err as Error).message}`,
+        );
+        this.reloadWhenReady(owned);
+        return;
       }
       this.commits++;
       this.o.afterCommit?.(this.commits);
@@ -59,7 +68,7 @@ export class AggregatorLoop {
 
   onAssigned(partitions: number[]): Promise<ReadonlyMap<number, number>> {
     return this.serial(async () => {
-      const starts = await this.o.processor.assign(partitions);
+      const starts = await this.assignWhenReady(partitions);
       this.o.log(
         `assigned partitions ${partitions.join(",")} (start offsets ${[...starts.values()].join(",")})`,
       );
@@ -90,15 +99,40 @@ export class AggregatorLoop {
       try {
         await proc.flush(false);
       } catch (err) {
+        // A failed commit, fenced or not, dropped every partition of this processor: reload the ones we keep.
+        const kept = owned.filter((p) => !partitions.includes(p));
         if (err instanceof FencedError) {
-          // The fenced commit dropped every partition of this processor: reload the ones we keep.
-          const kept = owned.filter((p) => !partitions.includes(p));
           if (kept.length > 0) this.consumer?.reload(kept);
-        } else this.o.log(`flush before revoke failed: ${(err as Error).message}`);
+        } else {
+          this.o.log(`flush before revoke failed: ${(err as Error).message}`);
+          if (kept.length > 0) this.reloadWhenReady(kept);
+        }
       }
       proc.revoke(partitions);
       this.o.log(`revoked partitions ${partitions.join(",")}`);
     });
+  }
+
+  /** Loads partitions from the store; while the store is away (retriable), waits for it and tries again. */
+  private async assignWhenReady(partitions: number[]): Promise<ReadonlyMap<number, number>> {
+    for (;;) {
+      try {
+        return await this.o.processor.assign(partitions);
+      } catch (err) {
+        if (!(err instanceof CartstreamError && err.retriable) || !this.o.storeReady) throw err;
+        this.o.log(
+          `loading partitions ${partitions.join(",")} failed, retrying once the store answers: ${err.message}`,
+        );
+        await this.o.storeReady();
+      }
+    }
+  }
+
+  private reloadWhenReady(partitions: readonly number[]): void {
+    void (this.o.storeReady?.() ?? Promise.resolve()).then(
+      () => this.consumer?.reload(partitions),
+      (err: unknown) => this.o.log(`the store did not come back: ${(err as Error).message}`),
+    );
   }
 
   /** Resolves once everything queued so far has run. */

@@ -55,15 +55,29 @@ export async function runAggregator(
     },
     deadLetterSink: (letters) => produceDeadLetters(transport, o.dlqTopic, letters.map(deadLetterRecord)),
   });
+  const stop = new AbortController();
   const loop = new AggregatorLoop({
     processor: proc,
     metrics,
     flushEvents: o.flushEvents,
     log,
     afterCommit: hooks.afterCommit,
+    // After a failed commit: the offsets query that reloading a partition starts with, until it answers.
+    storeReady: async () => {
+      while (!stop.signal.aborted) {
+        if (
+          await store.reader.loadOffsets(o.group, o.topic).then(
+            () => true,
+            () => false,
+          )
+        )
+          return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      throw new Error("stopped while waiting for the store");
+    },
   });
 
-  const stop = new AbortController();
   hooks.signal?.addEventListener("abort", () => stop.abort(), { once: true });
   const metricsServer =
     o.metricsPort >= 0 ? await startMetricsServer(metrics, { port: o.metricsPort }) : null;
@@ -132,22 +146,23 @@ export async function runAggregator(
   };
 }
 
-/** Redis is only a cache: when it is down the aggregator continues without live state. */
+/**
+ * Redis is only a cache: when it is down the aggregator continues without live state, and keeps
+ * reconnecting in the background so that publishing resumes when Redis is back.
+ */
 async function connectLive(
   o: AggregatorOptions,
   metrics: PipelineMetrics,
   log: (line: string) => void,
-): Promise<RedisLiveStore | null> {
+): Promise<RedisLiveStore> {
+  const options = { sessionTimeoutSeconds: o.timeoutMs / 1000, onFailure: () => metrics.redisFailure() };
   try {
-    return await RedisLiveStore.connect({
-      sessionTimeoutSeconds: o.timeoutMs / 1000,
-      onFailure: () => metrics.redisFailure(),
-    });
+    return await RedisLiveStore.connect(options);
   } catch (err) {
     log(
-      `warning: Redis unavailable, continuing without live state (it is only a cache): ${(err as Error).message}`,
+      `warning: Redis unavailable, continuing without live state until it is back (it is only a cache): ${(err as Error).message}`,
     );
-    return null;
+    return RedisLiveStore.connectInBackground(options);
   }
 }
 

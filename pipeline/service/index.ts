@@ -29,6 +29,7 @@ export {
 } from "./run-store.ts";
 export {
   describeSimulation,
+  describeStop,
   type SimulateOptions,
   type SimulateResult,
   simulateToFile,

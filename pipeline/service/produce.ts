@@ -1,5 +1,7 @@
 // Simulate and send to Kafka (`cartstream produce`): the topic is created if missing, messages are keyed
-// by user_id with the send time in a header, and an end-of-stream marker goes to every partition.
+// by user_id with the send time in a header, and an end-of-stream marker goes to every partition at a normal
+// end. A stop request (`hooks.signal`, the CLI's SIGINT/SIGTERM) lets the batch in flight be acknowledged,
+// then ends without the marker, so that aggregators treat the stream as open (it can be continued).
 
 import type { ClockName, SimulatorConfig } from "../simulator/index.ts";
 import { Simulation } from "../simulator/index.ts";
@@ -38,11 +40,13 @@ export interface ProduceResult {
   messages: number;
   injected: { malformed_json: number; schema_invalid: number; rule_breaking: number };
   elapsedS: number;
+  /** True when `hooks.signal` stopped the run early: the events sent are on the broker, no end marker. */
+  interrupted: boolean;
 }
 
 export async function produceToKafka(
   input: Partial<ProduceOptions> & Pick<ProduceOptions, "config">,
-  hooks: Pick<ServiceHooks, "onProgress"> = {},
+  hooks: Pick<ServiceHooks, "onProgress" | "signal"> = {},
 ): Promise<ProduceResult> {
   const o = withDefaults<ProduceOptions>(PRODUCE_DEFAULTS, input);
   const transport = new KafkaTransport({});
@@ -61,6 +65,7 @@ export async function produceToKafka(
       injectBad: o.injectBad,
       endMarker: o.endMarker,
       onProgress: (n) => hooks.onProgress?.(n, total, ""),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
     });
     return { topic: o.topic, partitions, ...r, elapsedS: (performance.now() - t0) / 1000 };
   } finally {

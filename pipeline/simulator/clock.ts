@@ -16,7 +16,19 @@ export interface PaceOptions {
   signal?: AbortSignal;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A timer that an abort ends early, so that a stop request does not wait for the next event's time. */
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 
 /** Yields batches of events whose time has come on the wall clock. */
 export async function* paceRealTime<T extends { event_time: string }>(
@@ -24,7 +36,7 @@ export async function* paceRealTime<T extends { event_time: string }>(
   opts: PaceOptions,
 ): AsyncGenerator<T[], void, void> {
   const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? ((ms: number) => sleepUnlessAborted(ms, opts.signal));
   const wallStart = now();
   let batch: T[] = [];
   for (const e of events) {
@@ -38,6 +50,8 @@ export async function* paceRealTime<T extends { event_time: string }>(
       }
       await sleep(wait);
     }
+    // Aborted while waiting: this event's time has not come, so it is not released.
+    if (opts.signal?.aborted) return;
     batch.push(e);
     if (batch.length >= 1000) {
       yield batch;

@@ -1,116 +1,53 @@
-// The simulation engine: a Poisson arrival process of sessions over the run window, each session a
-// planned sequence of actions separated by think times, merged in event-time order through a heap.
-// Pure: no I/O, no wall clock; all randomness from the seed.
+// The simulation engine: users' session arrivals (renewal processes) over the run window, each session a
+// walk planned at its start, merged in event-time order through a heap. The session rate is the target
+// event rate over the mean events per session, so the run keeps the target rate; with warm start the
+// stationary number of sessions is already open at time zero. Every user and every session draws from its
+// own stream derived from the seed, so the same seed gives the same events in both clocks.
+// Pure: no I/O, no wall clock.
 import { MinHeap } from "../collections/index.ts";
-import type { ClickEvent, DeviceType, EventType, IntendedOutcome, Persona } from "../events/index.ts";
-import { DEVICE_TYPES, EVENT_TYPES, PERSONAS, SCHEMA_VERSION } from "../events/index.ts";
+import type { ClickEvent, DeviceType, IntendedOutcome } from "../events/index.ts";
+import { SCHEMA_VERSION } from "../events/index.ts";
+import { Arrivals, TrafficCycle } from "./arrivals.ts";
 import type { Catalog } from "./catalog.ts";
 import { buildCatalog } from "./catalog.ts";
+import { DwellSampler } from "./dwell.ts";
 import { IsoFormatter } from "./iso-time.ts";
+import type { SessionLatent, User } from "./latent.ts";
+import { Population, STREAMS } from "./latent.ts";
 import type { SimulatorConfig } from "./options.ts";
-import type { Rng, WeightTable } from "./rng.ts";
-import { createRng, weightTable } from "./rng.ts";
-import type { Action, PlanTables } from "./session-plan.ts";
-import { planSession, planTables } from "./session-plan.ts";
+import { createRng, deriveSeed } from "./rng.ts";
+import type { SimulationSummary } from "./summary.ts";
+import { emptySummary } from "./summary.ts";
+import type { Action, SessionPlan, WalkContext } from "./walk.ts";
+import { walkContext, walkSession } from "./walk.ts";
+import { SessionPool } from "./warm-start.ts";
 
 interface LiveSession {
   time: number;
   seq: number;
   sessionId: string;
-  userIndex: number;
-  persona: Persona;
-  outcome: IntendedOutcome;
+  user: User;
   device: DeviceType;
   browser: string;
+  outcome: IntendedOutcome;
   actions: Action[];
   next: number;
-}
-
-export interface SimulationSummary {
-  seed: number;
-  events: number;
-  eventsByType: Record<EventType, number>;
-  sessions: number;
-  sessionsByPersona: Record<Persona, number>;
-  sessionsByOutcome: Record<IntendedOutcome, number>;
-  sessionsByDevice: Record<DeviceType, number>;
-  usersByPersona: Record<Persona, number>;
-  /** Sessions the simulator split on purpose (idle longer than the timeout, same session_id). */
-  intendedSplits: number;
-  /** events / duration_s: the rate over the configured window. */
-  realizedRate: number;
-  targetRate: number;
-  durationS: number;
-  /** Event time of the last event minus the first, in seconds (includes the drain after the window). */
-  spanS: number;
-  firstEventTime: string | null;
-  lastEventTime: string | null;
-  peakOpenSessions: number;
-  /** The largest number of sessions any one user had open at once (tabs/devices). */
-  maxOpenSessionsPerUser: number;
-  /** Events dropped by end=cut because they fell after the window. */
-  eventsCut: number;
-}
-
-function allocatePersonas(config: SimulatorConfig, rng: Rng): Persona[] {
-  // Exact allocation (largest remainder), then a seeded shuffle: user shares match the config to
-  // within one user instead of drifting with sampling noise.
-  const total = PERSONAS.reduce((s, p) => s + config.personas[p].share, 0);
-  const exact = PERSONAS.map((p) => (config.personas[p].share / total) * config.users);
-  const counts = exact.map(Math.floor);
-  let left = config.users - counts.reduce((a, b) => a + b, 0);
-  const order = exact
-    .map((e, i) => [e - Math.floor(e), i] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (const [, i] of order) {
-    if (left-- <= 0) break;
-    counts[i]! += 1;
-  }
-  const users: Persona[] = [];
-  PERSONAS.forEach((p, i) => {
-    for (let k = 0; k < counts[i]!; k++) users.push(p);
-  });
-  for (let i = users.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [users[i], users[j]] = [users[j]!, users[i]!];
-  }
-  return users;
-}
-
-/** Mean events per session under this config, estimated from plans drawn on an independent stream. */
-export function meanEventsPerSession(config: SimulatorConfig, catalog: Catalog, samples = 4000): number {
-  const rng = createRng(config.seed).fork("calibration");
-  const tables = planTables(config);
-  const personaTable = weightTable(
-    Object.fromEntries(PERSONAS.map((p) => [p, config.personas[p].share])) as Record<Persona, number>,
-  );
-  let events = 0;
-  for (let i = 0; i < samples; i++) {
-    events += planSession(rng.weighted(personaTable), config, tables, catalog, rng).actions.length;
-  }
-  return events / samples;
+  /** Run time of action i is base + actions[i].at. */
+  base: number;
 }
 
 export class Simulation {
   readonly config: SimulatorConfig;
   readonly catalog: Catalog;
-  private readonly rng: Rng;
-  private readonly tables: PlanTables;
-  private readonly deviceTable: WeightTable<DeviceType>;
-  private readonly browserTables: Record<DeviceType, WeightTable<string>>;
-  private readonly userPersona: Persona[];
-  private readonly userIds: string[];
+  readonly population: Population;
+  private readonly ctx: WalkContext;
+  private readonly arrivals: Arrivals;
   private readonly userOpen: Int32Array;
   private readonly heap = new MinHeap<LiveSession>();
   private readonly startMs: number;
   private readonly endMs: number;
-  private readonly meanInterArrivalMs: number;
-  private readonly thinkMinMs: number;
-  private readonly thinkSpanMs: number;
-  private readonly idleMinMs: number;
-  private readonly idleSpanMs: number;
+  private readonly tenthMs: number;
   private readonly idPrefix: string;
-  private nextArrival: number;
   private sessionSeq = 0;
   private eventSeq = 0;
   private orderSeq = 0;
@@ -121,89 +58,74 @@ export class Simulation {
   /** `startTimeMs` overrides config.start_time (the real clock anchors the run at the wall clock). */
   constructor(config: SimulatorConfig, startTimeMs?: number) {
     this.config = config;
-    this.rng = createRng(config.seed);
-    this.catalog = buildCatalog(config.catalog, this.rng.fork("catalog"));
-    this.tables = planTables(config);
-    this.deviceTable = weightTable(
-      Object.fromEntries(DEVICE_TYPES.map((d) => [d, config.devices[d].share])) as Record<DeviceType, number>,
-    );
-    this.browserTables = Object.fromEntries(
-      DEVICE_TYPES.map((d) => [d, weightTable(config.devices[d].browsers)]),
-    ) as Record<DeviceType, WeightTable<string>>;
-    this.userPersona = allocatePersonas(config, this.rng.fork("users"));
-    const width = Math.max(4, String(config.users).length);
-    this.userIds = this.userPersona.map((_, i) => `u${String(i + 1).padStart(width, "0")}`);
+    this.catalog = buildCatalog(config.catalog, createRng(config.seed).fork("catalog"));
+    this.population = new Population(config, this.catalog);
+    this.ctx = walkContext(config, this.catalog, new DwellSampler(config.dwell));
     this.userOpen = new Int32Array(config.users);
     this.startMs = startTimeMs ?? Date.parse(config.start_time);
-    this.endMs = this.startMs + Math.round(config.duration_s * 1000);
-    const perSession = meanEventsPerSession(config, this.catalog);
-    this.meanInterArrivalMs = (1000 * perSession) / config.rate;
-    const s = config.session;
-    this.thinkMinMs = Math.round(s.think_time_s.min * 1000);
-    this.thinkSpanMs = Math.round(s.think_time_s.max * 1000) - this.thinkMinMs;
-    this.idleMinMs = Math.round(s.idle_gap_s.min * 1000);
-    this.idleSpanMs = Math.round(s.idle_gap_s.max * 1000) - this.idleMinMs;
+    const durationMs = Math.round(config.duration_s * 1000);
+    this.endMs = this.startMs + durationMs;
+    this.tenthMs = durationMs / 10;
     this.idPrefix = config.seed.toString(36);
-    this.nextArrival = this.startMs;
-    const zero = <K extends string>(keys: readonly K[]) =>
-      Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
-    const usersByPersona = zero(PERSONAS);
-    for (const p of this.userPersona) usersByPersona[p]++;
-    this.stats = {
-      seed: config.seed,
-      events: 0,
-      eventsByType: zero(EVENT_TYPES),
-      sessions: 0,
-      sessionsByPersona: zero(PERSONAS),
-      sessionsByOutcome: zero(["purchase", "abandon", "browse"] as const),
-      sessionsByDevice: zero(DEVICE_TYPES),
-      usersByPersona,
-      intendedSplits: 0,
-      realizedRate: 0,
-      targetRate: config.rate,
-      durationS: config.duration_s,
-      spanS: 0,
-      firstEventTime: null,
-      lastEventTime: null,
-      peakOpenSessions: 0,
-      maxOpenSessionsPerUser: 0,
-      eventsCut: 0,
-    };
+    const pool = new SessionPool(this.ctx, this.population, config);
+    const cycle = new TrafficCycle(config, durationMs);
+    const sessionsPerMs = config.rate / 1000 / pool.stats.meanEvents;
+    this.arrivals = new Arrivals(
+      config,
+      this.population.users,
+      this.population.totalWeight,
+      sessionsPerMs,
+      this.startMs,
+      this.endMs,
+      cycle,
+    );
+    this.stats = emptySummary(config, this.population.users, pool.stats);
+    if (config.warm_start) {
+      const open = Math.round(sessionsPerMs * cycle.at(0) * pool.stats.meanDurationMs);
+      const offset = createRng(config.seed).fork("warm-start").next();
+      for (const w of pool.warmSessions(open, offset)) {
+        this.open(w.user, w.latent, w.plan, w.from, this.startMs + w.offsetMs);
+        this.stats.warmSessions++;
+      }
+    }
   }
 
-  /** Event time (ms) of the first event; the real clock paces against it. */
+  /** Event time (ms) of the window's start; the real clock paces against it. */
   get startTimeMs(): number {
     return this.startMs;
   }
 
-  private spawn(time: number): void {
-    const userIndex = Math.floor(this.rng.next() * this.userIds.length);
-    const persona = this.userPersona[userIndex]!;
-    const device = this.rng.weighted(this.deviceTable);
-    const browser = this.rng.weighted(this.browserTables[device]);
-    const { outcome, actions } = planSession(persona, this.config, this.tables, this.catalog, this.rng);
+  private open(user: User, latent: SessionLatent, plan: SessionPlan, from: number, base: number): void {
     const seq = this.sessionSeq++;
     this.heap.push({
-      time,
+      time: base + plan.actions[from]!.at,
       seq,
       sessionId: `s${this.idPrefix}-${String(seq + 1).padStart(7, "0")}`,
-      userIndex,
-      persona,
-      outcome,
-      device,
-      browser,
-      actions,
-      next: 0,
+      user,
+      device: latent.device,
+      browser: latent.browser,
+      outcome: plan.outcome,
+      actions: plan.actions,
+      next: from,
+      base,
     });
     const st = this.stats;
     st.sessions++;
-    st.sessionsByPersona[persona]++;
-    st.sessionsByOutcome[outcome]++;
-    st.sessionsByDevice[device]++;
-    if (actions.some((a) => a.afterIdle)) st.intendedSplits++;
-    const open = ++this.userOpen[userIndex]!;
-    if (open > st.maxOpenSessionsPerUser) st.maxOpenSessionsPerUser = open;
+    st.sessionsByPersona[user.persona]++;
+    st.sessionsByOutcome[plan.outcome]++;
+    st.sessionsByDevice[latent.device]++;
+    if (plan.actions.some((a) => a.afterIdle)) st.intendedSplits++;
+    const openNow = ++this.userOpen[user.index]!;
+    if (openNow > st.maxOpenSessionsPerUser) st.maxOpenSessionsPerUser = openNow;
     if (this.heap.size > st.peakOpenSessions) st.peakOpenSessions = this.heap.size;
+  }
+
+  private spawn(): void {
+    const { time, user, k } = this.arrivals.pop();
+    const rng = createRng(deriveSeed(this.config.seed, STREAMS.session, user.index, k));
+    const latent = this.population.sessionLatent(user, this.config, rng);
+    const plan = walkSession(this.ctx, user, latent, rng);
+    this.open(user, latent, plan, 0, time);
   }
 
   private build(s: LiveSession, a: Action, time: number): ClickEvent {
@@ -211,7 +133,7 @@ export class Simulation {
       event_id: `e${this.idPrefix}-${String(++this.eventSeq).padStart(9, "0")}`,
       event_type: a.type,
       event_time: this.iso.format(time),
-      user_id: this.userIds[s.userIndex]!,
+      user_id: s.user.id,
       session_id: s.sessionId,
       device_type: s.device,
       browser: s.browser,
@@ -230,7 +152,7 @@ export class Simulation {
       e.order_value = a.cartCents! / 100;
     }
     if (a.reason !== undefined) e.abandonment_reason = a.reason;
-    e.persona = s.persona;
+    e.persona = s.user.persona;
     e.intended_outcome = s.outcome;
     return e;
   }
@@ -249,12 +171,14 @@ export class Simulation {
   nextBatch(max: number): ClickEvent[] {
     const st = this.stats;
     const cut = this.config.end === "cut";
+    const firstTenthEnd = this.startMs + this.tenthMs;
+    const lastTenthStart = this.endMs - this.tenthMs;
     const out: ClickEvent[] = [];
     while (out.length < max) {
       const head = this.heap.peek();
-      if (this.nextArrival < this.endMs && (head === undefined || this.nextArrival <= head.time)) {
-        this.spawn(this.nextArrival);
-        this.nextArrival += Math.max(1, Math.round(this.rng.exp(this.meanInterArrivalMs)));
+      const arrival = this.arrivals.peekTime();
+      if (arrival < this.endMs && (head === undefined || arrival <= head.time)) {
+        this.spawn();
         continue;
       }
       if (head === undefined) break;
@@ -262,24 +186,26 @@ export class Simulation {
       if (cut && s.time >= this.endMs) {
         this.heap.pop();
         st.eventsCut += s.actions.length - s.next;
-        this.userOpen[s.userIndex]!--;
+        this.userOpen[s.user.index]!--;
         continue;
       }
       const action = s.actions[s.next++]!;
-      const event = this.build(s, action, s.time);
+      const time = s.time;
+      const event = this.build(s, action, time);
       st.events++;
       st.eventsByType[action.type]++;
+      if (time < this.endMs && time >= this.startMs) {
+        st.eventsInWindow++;
+        if (time < firstTenthEnd) st.eventsFirstTenth++;
+        if (time >= lastTenthStart) st.eventsLastTenth++;
+      }
       if (s.next < s.actions.length) {
-        const following = s.actions[s.next]!;
-        s.time +=
-          this.thinkMinMs +
-          Math.floor(this.rng.next() * (this.thinkSpanMs + 1)) +
-          (following.afterIdle ? this.idleMinMs + Math.floor(this.rng.next() * (this.idleSpanMs + 1)) : 0);
+        s.time = s.base + s.actions[s.next]!.at;
         // The session stays in the heap: one sift instead of a pop and a push.
         this.heap.replaceTop(s);
       } else {
         this.heap.pop();
-        this.userOpen[s.userIndex]!--;
+        this.userOpen[s.user.index]!--;
       }
       out.push(event);
     }
@@ -293,7 +219,10 @@ export class Simulation {
   summary(): SimulationSummary {
     const st = this.stats;
     st.lastEventTime = this.lastTime;
-    st.realizedRate = st.events / this.config.duration_s;
+    const d = this.config.duration_s;
+    st.realizedRate = st.eventsInWindow / d;
+    st.firstTenthRate = st.eventsFirstTenth / (d / 10);
+    st.lastTenthRate = st.eventsLastTenth / (d / 10);
     st.spanS =
       st.firstEventTime && st.lastEventTime
         ? (Date.parse(st.lastEventTime) - Date.parse(st.firstEventTime)) / 1000

@@ -1,14 +1,17 @@
 export type { Catalog, Product } from "./catalog.ts";
 export { CLOCKS, type ClockName, type PaceOptions, paceRealTime, virtualBatches } from "./clock.ts";
-export { meanEventsPerSession, Simulation, type SimulationSummary, simulate } from "./engine.ts";
+export { DEFAULT_CONFIG } from "./defaults.ts";
+export { Simulation, simulate } from "./engine.ts";
 export { eventToNdjson } from "./ndjson.ts";
 export {
-  DEFAULT_CONFIG,
   deepMerge,
+  mergeSimulatorConfig,
   type PersonaConfig,
   parseSimulatorConfig,
+  type RunOverrides,
   resolveSimulatorConfig,
   type SimulatorConfig,
   simulatorConfigSchema,
 } from "./options.ts";
 export { createRng, type Rng } from "./rng.ts";
+export type { SimulationSummary } from "./summary.ts";

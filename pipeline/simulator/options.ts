@@ -1,37 +1,68 @@
-// Simulator configuration: one strict schema, defaults in one place (DEFAULT_CONFIG = the phase-1
-// calibration). A config file is deep-merged over the defaults, then validated; unknown keys are
-// rejected and every error names its key path and what is allowed.
+// Simulator configuration (behaviour model v2): one strict schema; the defaults live in defaults.ts
+// (DEFAULT_CONFIG, the phase-1 preset). A config file is deep-merged over the defaults, then validated;
+// unknown keys are rejected and every error names its key path and what is allowed.
 import { z } from "zod";
+import { formatIssues } from "../config/index.ts";
 import { ConfigError } from "../errors/index.ts";
 import { ABANDONMENT_REASONS, DEVICE_TYPES, PERSONAS } from "../events/index.ts";
+import { DEFAULT_CONFIG } from "./defaults.ts";
+
+/** Page types the walk moves between; checkout is a decision taken on the cart page. */
+export const PAGE_STATES = ["home", "category", "search", "product", "cart"] as const;
+export type PageState = (typeof PAGE_STATES)[number];
+/** Where a session can land (a search needs a page to be typed on). */
+export const ENTRY_STATES = ["home", "category", "product"] as const;
+/** What a gap between two events is spent on: the page (or action) before it. */
+export const DWELL_KINDS = ["session_start", ...PAGE_STATES, "cart_action", "checkout", "purchase"] as const;
+export type DwellKind = (typeof DWELL_KINDS)[number];
+export const DECISIONS = ["add_to_cart", "remove_from_cart", "checkout", "purchase"] as const;
+export type Decision = (typeof DECISIONS)[number];
 
 const prob = z.number().min(0).max(1);
+const openProb = z.number().gt(0).lt(1);
 const weight = z.number().min(0).finite();
+const logit = z.number().min(-20).max(20);
+const sigma = z.number().min(0).max(5);
+const positive = z.number().positive().finite();
+const keyed = <K extends string, T extends z.ZodType>(keys: readonly K[], value: T) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, T>).strict();
+const weights = <K extends string>(keys: readonly K[]) =>
+  keyed(keys, weight).refine((w) => Object.values(w as Record<string, number>).some((v) => v > 0), {
+    message: "weights sum to 0; give at least one a positive weight",
+  });
+const logNormal = z.object({ median: positive, sigma }).strict();
 const range = (min: number) =>
   z
     .object({ min: z.number().min(min).finite(), max: z.number().min(min).finite() })
     .strict()
     .refine((r) => r.max >= r.min, { message: "max must be >= min" });
-const intRange = z
-  .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
-  .strict()
-  .refine((r) => r.max >= r.min, { message: "max must be >= min" });
-
-const outcomeWeights = z.object({ purchase: weight, abandon: weight, browse: weight }).strict();
-const stepMix = z.object({ page_view: weight, product_view: weight, search: weight }).strict();
 
 const personaSchema = z
   .object({
     /** Share of users with this persona (shares are normalised over personas). */
     share: weight,
-    /** Probability of each intended session outcome. */
-    outcomes: outcomeWeights,
-    /** Browsing steps before cart activity, per intended outcome. */
-    browse_steps: z.object({ purchase: intRange, abandon: intRange, browse: intRange }).strict(),
-    /** What one browsing step is. */
-    step_mix: stepMix,
-    /** Distinct products put in the cart (purchase and abandon sessions). */
-    cart_items: intRange,
+    /** Per-user purchase propensity ~ Beta(mean, concentration). */
+    propensity: z.object({ mean: openProb, concentration: z.number().min(0.1).max(10_000) }).strict(),
+    /** Session-to-session variation of intent around the user's propensity (logit scale, normal sigma). */
+    intent_sigma: sigma,
+    /** Per-user engagement (log-normal, median 1 = average): deeper sessions, more returns. */
+    engagement: logNormal,
+    /** Per-user price sensitivity (log-normal): how much prices above the reference put the user off. */
+    price_sensitivity: logNormal,
+    /** Probability that a session is a deep visit (exit probabilities scaled by walk.deep_exit_factor). */
+    deep_visit: prob,
+    /** Probability that a session leaves after its landing page (a bounce). */
+    bounce: prob,
+    /** Probability that the page after an add_to_cart is the cart (otherwise the transition table decides). */
+    cart_after_add: prob,
+    /** Landing page weights. */
+    entry: weights(ENTRY_STATES),
+    /** Next-page weights from each page (cart only counts while the cart holds items). */
+    transitions: keyed(PAGE_STATES, weights(PAGE_STATES)),
+    /** Probability of leaving after each page (before the scaling by depth, engagement and cart). */
+    exit: keyed(PAGE_STATES, prob),
+    /** Base logits of the decisions taken along the walk. */
+    decisions: keyed(DECISIONS, logit),
   })
   .strict();
 
@@ -41,6 +72,7 @@ const deviceSchema = z
   .refine((d) => Object.keys(d.browsers).length > 0, { message: "needs at least one browser" });
 
 const categorySchema = z.object({ weight, price: range(0.01) }).strict();
+const dwellSchema = z.object({ min_s: z.number().min(0).finite(), median_s: positive, sigma }).strict();
 
 export const simulatorConfigSchema = z
   .object({
@@ -52,38 +84,37 @@ export const simulatorConfigSchema = z
     rate: z.number().positive().max(10_000_000),
     /** Length of the arrival window in seconds. */
     duration_s: z.number().positive().max(31_536_000),
-    /** Event time of the first arrival (virtual clock; the real clock starts at the wall clock). */
+    /** Event time of the window's start (virtual clock; the real clock starts at the wall clock). */
     start_time: z.iso.datetime({ precision: 3 }),
-    /** drain: sessions started before the end of the window run to completion; cut: stop at the end. */
+    /** drain: sessions open at the end of the window run to completion; cut: stop at the end. */
     end: z.enum(["drain", "cut"]),
-    /** Inactivity timeout the sessionizer uses; think times must stay below it. */
+    /** Start in the stationary state: the expected number of sessions already open at time zero. */
+    warm_start: z.boolean(),
+    /** Inactivity timeout the sessionizer uses; dwell times stay below it. */
     session_timeout_s: z.number().positive(),
-    personas: z
-      .object(
-        Object.fromEntries(PERSONAS.map((p) => [p, personaSchema])) as Record<
-          (typeof PERSONAS)[number],
-          typeof personaSchema
-        >,
-      )
-      .strict(),
-    session: z
+    personas: keyed(PERSONAS, personaSchema),
+    walk: z
       .object({
-        /** Seconds between two events of a session (uniform, millisecond resolution). */
-        think_time_s: range(0.001),
+        /** Exit probabilities are multiplied by this in deep visits. */
+        deep_exit_factor: z.number().min(0).max(100),
+        /** Exit probability multiplied by these on the first pages of a session that is not a bounce. */
+        early_exit_factors: z.array(z.number().min(0).max(100)).max(20),
+        /** Exit probability divided by engagement ** this power. */
+        engagement_exit_power: z.number().min(0).max(10),
+        /** Exit probability multiplied by this while the cart holds items. */
+        cart_exit_factor: z.number().min(0).max(100),
+        /** After a purchase: probability of leaving (otherwise the walk goes on from home). */
+        exit_after_purchase: prob,
+        /** After declining at checkout: probability of leaving (otherwise back to browsing). */
+        exit_after_checkout_decline: prob,
+        /** Upper bound on pages in a session (a guard against endless walks). */
+        max_pages: z.number().int().min(1).max(10_000),
+        /** Probability that a product view stays in the category of the previous page or search. */
+        stay_in_category: prob,
+        /** Probability that a fresh category choice is one of the user's preferred categories. */
+        preferred_category: prob,
         /** Probability that a session ends with an explicit session_end (otherwise it times out). */
         explicit_end: prob,
-        /** Browse sessions that put something in the cart and take it all out again. */
-        browse_cart: prob,
-        /** Probability that a page_view sits between two cart items. */
-        page_between_items: prob,
-        /** Per extra cart item (abandon sessions), probability it is removed again. */
-        remove_item: prob,
-        /** Purchase sessions: probability of another round of items + checkout + purchase. */
-        repeat_purchase: prob,
-        /** Abandon sessions: probability the cart reaches checkout before it is left. */
-        abandon_at_checkout: prob,
-        /** Browsing steps after the last cart action (uniform). */
-        steps_after: intRange,
         /** Probability the quantity of a cart line is above 1 (then 2..max_quantity). */
         multi_quantity: prob,
         max_quantity: z.number().int().min(1).max(100),
@@ -92,14 +123,54 @@ export const simulatorConfigSchema = z
         idle_gap_s: range(0.001),
       })
       .strict(),
-    devices: z
-      .object(
-        Object.fromEntries(DEVICE_TYPES.map((d) => [d, deviceSchema])) as Record<
-          (typeof DEVICE_TYPES)[number],
-          typeof deviceSchema
-        >,
-      )
+    /** Slopes of the decision logits, shared by the personas. */
+    decision_effects: z
+      .object({
+        /** Multiplies the session intent (logit of the purchase propensity, plus the session's variation). */
+        intent: keyed(DECISIONS, z.number().min(-20).max(20)),
+        /** Multiplies price sensitivity x ln(price / reference_price) (cart value for checkout, purchase). */
+        price: keyed(DECISIONS, z.number().min(-20).max(20)),
+        /** Added to add_to_cart's logit for a product in one of the user's preferred categories. */
+        preferred_category: z.number().min(-20).max(20),
+        /** Added to add_to_cart's logit per line already in the cart. */
+        per_cart_line: z.number().min(-20).max(20),
+        /** Added to add_to_cart's logit when the same product was already viewed in the session. */
+        viewed_again: z.number().min(-20).max(20),
+        reference_price: positive,
+        reference_cart_value: positive,
+      })
       .strict(),
+    /** Gap before the next event: min_s + log-normal(median_s, sigma), redrawn while above max_s. */
+    dwell: z.object({ max_s: positive, by_kind: keyed(DWELL_KINDS, dwellSchema) }).strict(),
+    arrivals: z
+      .object({
+        /** Sigma of the log-normal gap between a user's session starts. */
+        gap_sigma: sigma,
+        /** A user's share of sessions is proportional to engagement ** this power. */
+        engagement_power: z.number().min(0).max(10),
+        /** Traffic shape over the day and the week, applied as a time warp of arrivals (mean 1 over a week). */
+        cycle: z
+          .object({
+            enabled: z.boolean(),
+            /** 0 = flat, 1 = no traffic at the quietest hour. */
+            day_night_amplitude: z.number().min(0).max(0.95),
+            /** Hour (UTC, 0-23) of the busiest traffic. */
+            peak_hour_utc: z.number().min(0).lt(24),
+            /** Saturday and Sunday traffic relative to a weekday. */
+            weekend_factor: z.number().min(0.05).max(20),
+          })
+          .strict(),
+      })
+      .strict(),
+    population: z
+      .object({
+        /** Preferred categories per user. */
+        preferred_categories: z.number().int().min(1).max(50),
+        /** Probability that a session uses the user's own device (else one drawn by device shares). */
+        device_loyalty: prob,
+      })
+      .strict(),
+    devices: keyed(DEVICE_TYPES, deviceSchema),
     catalog: z
       .object({
         products: z.number().int().min(1).max(1_000_000),
@@ -108,140 +179,59 @@ export const simulatorConfigSchema = z
           .refine((c) => Object.keys(c).length > 0, { message: "needs at least one category" }),
       })
       .strict(),
+    /** Why a cart is left: weights while browsing and after declining at checkout. */
     abandonment_reasons: z
-      .object(
-        Object.fromEntries(ABANDONMENT_REASONS.map((r) => [r, weight])) as Record<
-          (typeof ABANDONMENT_REASONS)[number],
-          typeof weight
-        >,
-      )
+      .object({ browsing: weights(ABANDONMENT_REASONS), checkout: weights(ABANDONMENT_REASONS) })
       .strict(),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.session.think_time_s.max >= c.session_timeout_s) {
+    if (c.dwell.max_s >= c.session_timeout_s) {
       ctx.addIssue({
         code: "custom",
-        path: ["session", "think_time_s", "max"],
+        path: ["dwell", "max_s"],
         message: `must be below session_timeout_s (${c.session_timeout_s}) or sessions split unintentionally`,
       });
     }
-    if (c.session.resume_after_idle > 0 && c.session.idle_gap_s.min <= c.session_timeout_s) {
+    for (const kind of DWELL_KINDS) {
+      if (c.dwell.by_kind[kind].min_s >= c.dwell.max_s) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dwell", "by_kind", kind, "min_s"],
+          message: `must be below dwell.max_s (${c.dwell.max_s})`,
+        });
+      }
+    }
+    if (c.walk.resume_after_idle > 0 && c.walk.idle_gap_s.min <= c.session_timeout_s) {
       ctx.addIssue({
         code: "custom",
-        path: ["session", "idle_gap_s", "min"],
+        path: ["walk", "idle_gap_s", "min"],
         message: `must be above session_timeout_s (${c.session_timeout_s}) to split the session`,
       });
     }
-    const shares = PERSONAS.reduce((s, p) => s + c.personas[p].share, 0);
-    if (shares <= 0) ctx.addIssue({ code: "custom", path: ["personas"], message: "persona shares sum to 0" });
-    for (const p of PERSONAS) {
-      const o = c.personas[p].outcomes;
-      if (o.purchase + o.abandon + o.browse <= 0) {
-        ctx.addIssue({ code: "custom", path: ["personas", p, "outcomes"], message: "weights sum to 0" });
-      }
-      const m = c.personas[p].step_mix;
-      if (m.page_view + m.product_view + m.search <= 0) {
-        ctx.addIssue({ code: "custom", path: ["personas", p, "step_mix"], message: "weights sum to 0" });
-      }
-      if (c.personas[p].cart_items.min < 1) {
-        ctx.addIssue({ code: "custom", path: ["personas", p, "cart_items", "min"], message: "must be >= 1" });
-      }
+    if (PERSONAS.every((p) => c.personas[p].share <= 0)) {
+      ctx.addIssue({ code: "custom", path: ["personas"], message: "persona shares sum to 0" });
+    }
+    if (DEVICE_TYPES.every((d) => c.devices[d].share <= 0)) {
+      ctx.addIssue({ code: "custom", path: ["devices"], message: "device shares sum to 0" });
     }
   });
 
 export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;
 export type PersonaConfig = SimulatorConfig["personas"]["window_shopper"];
-
-/** The phase-1 defaults (SPEC section 3), calibrated so the phase-1 ranges of SPEC section 6 hold together. */
-export const DEFAULT_CONFIG = {
-  description: "phase-1 defaults: 400 users, 40 events/s, 1,500 s, 60 s timeout",
-  seed: 42,
-  users: 400,
-  rate: 40,
-  duration_s: 1500,
-  start_time: "2025-10-20T12:00:00.000Z",
-  end: "drain",
-  session_timeout_s: 60,
-  personas: {
-    window_shopper: {
-      share: 0.6,
-      outcomes: { purchase: 0.08, abandon: 0.18, browse: 0.74 },
-      browse_steps: { purchase: { min: 1, max: 4 }, abandon: { min: 1, max: 4 }, browse: { min: 0, max: 6 } },
-      step_mix: { page_view: 0.39, product_view: 0.4, search: 0.21 },
-      cart_items: { min: 1, max: 2 },
-    },
-    intent_buyer: {
-      share: 0.25,
-      outcomes: { purchase: 0.45, abandon: 0.4, browse: 0.15 },
-      browse_steps: { purchase: { min: 0, max: 2 }, abandon: { min: 0, max: 2 }, browse: { min: 0, max: 3 } },
-      step_mix: { page_view: 0.38, product_view: 0.42, search: 0.2 },
-      cart_items: { min: 1, max: 3 },
-    },
-    cart_abandoner: {
-      share: 0.15,
-      outcomes: { purchase: 0.03, abandon: 0.8, browse: 0.17 },
-      browse_steps: { purchase: { min: 0, max: 3 }, abandon: { min: 0, max: 3 }, browse: { min: 0, max: 4 } },
-      step_mix: { page_view: 0.4, product_view: 0.45, search: 0.15 },
-      cart_items: { min: 1, max: 3 },
-    },
-  },
-  session: {
-    think_time_s: { min: 30, max: 59 },
-    explicit_end: 0.55,
-    browse_cart: 0.2,
-    page_between_items: 0.5,
-    remove_item: 0.6,
-    repeat_purchase: 0.4,
-    abandon_at_checkout: 0.17,
-    steps_after: { min: 0, max: 1 },
-    multi_quantity: 0.15,
-    max_quantity: 3,
-    resume_after_idle: 0,
-    idle_gap_s: { min: 90, max: 300 },
-  },
-  devices: {
-    mobile: {
-      share: 0.575,
-      browsers: { Chrome: 0.62, Safari: 0.3, "Samsung Internet": 0.05, Firefox: 0.03 },
-    },
-    desktop: { share: 0.33, browsers: { Chrome: 0.65, Safari: 0.12, Edge: 0.15, Firefox: 0.08 } },
-    tablet: { share: 0.095, browsers: { Safari: 0.6, Chrome: 0.35, "Samsung Internet": 0.05 } },
-  },
-  catalog: {
-    products: 500,
-    categories: {
-      electronics: { weight: 0.15, price: { min: 15, max: 400 } },
-      clothing: { weight: 0.2, price: { min: 8, max: 120 } },
-      home_kitchen: { weight: 0.15, price: { min: 6, max: 150 } },
-      beauty: { weight: 0.12, price: { min: 4, max: 60 } },
-      sports_outdoors: { weight: 0.1, price: { min: 8, max: 200 } },
-      books: { weight: 0.1, price: { min: 5, max: 40 } },
-      toys_games: { weight: 0.08, price: { min: 5, max: 80 } },
-      grocery: { weight: 0.1, price: { min: 2, max: 30 } },
-    },
-  },
-  abandonment_reasons: {
-    high_price: 0.16,
-    unexpected_shipping_costs: 0.2,
-    comparison_shopping: 0.14,
-    found_better_deal: 0.1,
-    just_browsing: 0.14,
-    payment_concerns: 0.08,
-    slow_checkout_process: 0.07,
-    needed_more_time_to_decide: 0.11,
-  },
-} as const satisfies SimulatorConfig;
+/** Run parameters a flag may override. */
+export type RunOverrides = Partial<
+  Pick<SimulatorConfig, "seed" | "users" | "rate" | "duration_s" | "start_time" | "end" | "warm_start">
+>;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Deep-merges `override` over `base`; arrays and scalars replace. Record-like maps replace whole when `replaceMaps`. */
+/** Deep-merges `override` over `base`; arrays and scalars replace, open maps (browsers, categories) too. */
 export function deepMerge(base: unknown, override: unknown, path: string[] = []): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  // Open maps (browsers, categories) are replaced, not merged: a user listing their own categories
-  // should not inherit ours.
+  // A user listing their own categories or browsers should not inherit ours.
   const last = path[path.length - 1];
   if (last === "browsers" || last === "categories") return override;
   const out: Record<string, unknown> = { ...base };
@@ -249,37 +239,47 @@ export function deepMerge(base: unknown, override: unknown, path: string[] = [])
   return out;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.join(".") : "(config)";
-  if (issue.code === "unrecognized_keys") {
-    const where = issue.path.length ? issue.path.join(".") : "the top level";
-    return `${issue.keys.map((k) => (issue.path.length ? `${where}.${k}` : k)).join(", ")}: unknown key (not allowed at ${where})`;
-  }
-  if (issue.code === "invalid_value" && "values" in issue) {
-    return `${path}: not an allowed value; allowed: ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-  }
-  return `${path}: ${issue.message}`;
-}
+/** Keys of the first config version (outcome drawn first, scripted step ranges), removed in v2. */
+const V1_KEYS = new Set(["session", "outcomes", "browse_steps", "step_mix", "cart_items"]);
 
 /** Validates a raw config (already merged over defaults). Throws ConfigError naming every bad key. */
 export function parseSimulatorConfig(raw: unknown, source = "(inline)"): SimulatorConfig {
   const res = simulatorConfigSchema.safeParse(raw);
-  if (!res.success) throw new ConfigError(source, res.error.issues.map(describeIssue));
+  if (!res.success) {
+    const lines = formatIssues(res.error, { root: "(config)" }, simulatorConfigSchema);
+    const v1 = res.error.issues.some(
+      (i) => i.code === "unrecognized_keys" && i.keys.some((k) => V1_KEYS.has(k)),
+    );
+    if (v1) {
+      lines.push(
+        "this looks like a version-1 config (session, outcomes, browse_steps, step_mix, cart_items): the behaviour model v2 replaced those keys with personas.*.{propensity, exit, transitions, decisions}, walk and dwell; start from data/configs/phase1.json",
+      );
+    }
+    throw new ConfigError(source, lines);
+  }
   return res.data;
 }
 
-/** Defaults <- file contents <- overrides (flags), validated. */
-export function resolveSimulatorConfig(
+/** `base` <- file contents <- overrides (flags), validated. */
+export function mergeSimulatorConfig(
+  base: SimulatorConfig,
   fileContents: unknown,
-  overrides: Partial<
-    Pick<SimulatorConfig, "seed" | "users" | "rate" | "duration_s" | "start_time" | "end">
-  > = {},
+  overrides: RunOverrides = {},
   source = "(inline)",
 ): SimulatorConfig {
   if (fileContents !== undefined && !isPlainObject(fileContents)) {
     throw new ConfigError(source, ["(config): must be a JSON object"]);
   }
   const cleanOverrides = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  const merged = deepMerge(deepMerge(DEFAULT_CONFIG, fileContents ?? {}), cleanOverrides);
+  const merged = deepMerge(deepMerge(base, fileContents ?? {}), cleanOverrides);
   return parseSimulatorConfig(merged, source);
+}
+
+/** Defaults <- file contents <- overrides (flags), validated. */
+export function resolveSimulatorConfig(
+  fileContents: unknown,
+  overrides: RunOverrides = {},
+  source = "(inline)",
+): SimulatorConfig {
+  return mergeSimulatorConfig(DEFAULT_CONFIG, fileContents, overrides, source);
 }

@@ -10,6 +10,12 @@ export interface Rng {
   chance(p: number): boolean;
   /** Exponential variate with the given mean. */
   exp(mean: number): number;
+  /** Standard normal variate (Box-Muller). */
+  normal(): number;
+  /** Log-normal variate with the given median and log-scale sigma. */
+  logNormal(median: number, sigma: number): number;
+  /** Beta variate with the given mean (0..1) and concentration (alpha + beta). */
+  beta(mean: number, concentration: number): number;
   /** Picks a key with probability proportional to its weight. */
   weighted<K extends string>(table: WeightTable<K>): K;
   /** Picks one element uniformly. */
@@ -58,6 +64,39 @@ function hashLabel(label: string): number {
   return h >>> 0;
 }
 
+/** A seed for an independent stream, derived from a base seed and up to three integers (user, session...). */
+export function deriveSeed(seed: number, a: number, b = 0, c = 0): number {
+  // Integer mixing (murmur3-style finaliser) over the inputs: cheap enough to run once per session.
+  let h = (seed ^ 0x85ebca6b) >>> 0;
+  for (const v of [a, b, c]) {
+    h = Math.imul(h ^ (v >>> 0), 0xcc9e2d51);
+    h = (h << 15) | (h >>> 17);
+    h = Math.imul(h, 0x1b873593);
+    h ^= h >>> 13;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Gamma variate with shape k and scale 1 (Marsaglia-Tsang; boosted for k < 1). */
+function gamma(next: () => number, normal: () => number, k: number): number {
+  if (k < 1) return gamma(next, normal, k + 1) * (1 - next()) ** (1 / k);
+  const d = k - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = 1 - next();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
 export function createRng(seed: number): Rng {
   const sm = splitmix32(seed);
   let a = sm();
@@ -74,11 +113,31 @@ export function createRng(seed: number): Rng {
     return (t >>> 0) / 4294967296;
   };
   for (let i = 0; i < 12; i++) next();
+  // Box-Muller gives two normals per pair of uniforms; the second is kept for the next call.
+  let spare = Number.NaN;
+  const normal = (): number => {
+    if (!Number.isNaN(spare)) {
+      const z = spare;
+      spare = Number.NaN;
+      return z;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - next()));
+    const theta = 2 * Math.PI * next();
+    spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  };
   const rng: Rng = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (p) => next() < p,
     exp: (mean) => -Math.log(1 - next()) * mean,
+    normal,
+    logNormal: (median, sigma) => median * Math.exp(sigma * normal()),
+    beta: (mean, concentration) => {
+      const x = gamma(next, normal, mean * concentration);
+      const y = gamma(next, normal, (1 - mean) * concentration);
+      return x / (x + y);
+    },
     weighted: (table) => {
       const r = next() * table.total;
       const cum = table.cumulative;

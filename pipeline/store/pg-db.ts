@@ -30,6 +30,8 @@ const CONNECTION_ERROR_CODES = new Set([
   "ENETUNREACH",
   "EPIPE",
   "3D000", // database does not exist
+  "57P01", // terminating connection due to administrator command (a fast shutdown or restart)
+  "57P02", // terminating connection due to a crash of another server process
   "57P03", // the database system is starting up
 ]);
 
@@ -149,6 +151,12 @@ export class PgDb implements Db {
       },
     };
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a server restart mid-transaction emits 'error' on it,
+    // which would crash the process. Record it instead; the query in flight (or the next) reports it.
+    const onError = (err: Error) => {
+      broken ??= err;
+    };
+    client.on("error", onError);
     try {
       await tx.exec("BEGIN");
       const result = await fn(tx);
@@ -161,6 +169,7 @@ export class PgDb implements Db {
       });
       throw err;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }

@@ -23,12 +23,16 @@ export interface ProduceOptions {
   injectBad: number;
   endMarker: boolean;
   onProgress?(produced: number): void;
+  /** Stops producing: the batch in flight is still sent, then nothing more and no end-of-stream marker. */
+  signal?: AbortSignal;
 }
 
 export interface ProduceResult {
   events: number;
   injected: InjectedCounts;
   messages: number;
+  /** True when `signal` stopped the run before the simulation ended (no end marker was written). */
+  interrupted: boolean;
 }
 
 export async function produceSimulation(opts: ProduceOptions): Promise<ProduceResult> {
@@ -66,11 +70,16 @@ export async function produceSimulation(opts: ProduceOptions): Promise<ProduceRe
 
   const source =
     opts.clock === "real"
-      ? paceRealTime(sim.events(), { startTimeMs: sim.startTimeMs, speed: opts.speed })
+      ? paceRealTime(sim.events(), {
+          startTimeMs: sim.startTimeMs,
+          speed: opts.speed,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        })
       : virtualBatches(sim, 4096);
   let events = 0;
   let messages = 0;
   for await (const batch of source) {
+    if (opts.signal?.aborted) break;
     const out: ProducedMessage[] = [];
     const now = String(Date.now());
     for (const e of batch) {
@@ -85,7 +94,8 @@ export async function produceSimulation(opts: ProduceOptions): Promise<ProduceRe
     messages += out.length;
     opts.onProgress?.(events);
   }
-  if (opts.endMarker) {
+  const interrupted = opts.signal?.aborted === true;
+  if (opts.endMarker && !interrupted) {
     // One end-of-stream control record per partition, appended to that partition.
     const markers: ProducedMessage[] = [];
     for (let p = 0; p < opts.partitions; p++) {
@@ -99,5 +109,5 @@ export async function produceSimulation(opts: ProduceOptions): Promise<ProduceRe
     await transport.produce(topic, markers);
     messages += markers.length;
   }
-  return { events, injected, messages };
+  return { events, injected, messages, interrupted };
 }

@@ -19,6 +19,9 @@ describe("cartstream simulate", () => {
     expect(a.stdout).toMatch(/simulated [\d,]+ events in [\d,]+ sessions/);
     expect(a.stdout).toMatch(/users per persona: window_shopper 240, intent_buyer 100, cart_abandoner 60/);
     expect(a.stdout).toMatch(/realized rate/);
+    expect(a.stdout).toMatch(
+      /realized rate in the first tenth [\d.]+ events\/s, in the last tenth [\d.]+ events\/s; warm start: [\d,]+ sessions open at the start/,
+    );
     const fa = readFileSync(join(dir, "a.ndjson"), "utf8");
     expect(fa.length).toBeGreaterThan(1000);
     expect(fa).toBe(readFileSync(join(dir, "b.ndjson"), "utf8"));
@@ -55,10 +58,10 @@ describe("cartstream simulate", () => {
 
   it("rejects an unknown config key, naming it", () => {
     const cfg = join(dir, "bad-key.json");
-    writeFileSync(cfg, JSON.stringify({ session: { thinktime: 3 } }));
+    writeFileSync(cfg, JSON.stringify({ walk: { thinktime: 3 } }));
     const r = runCli(["simulate", "--config", cfg, "--out", join(dir, "x.ndjson")]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("session.thinktime");
+    expect(r.stderr).toContain("walk.thinktime");
     expect(r.stderr).toMatch(/unknown key/);
   });
 
@@ -70,10 +73,33 @@ describe("cartstream simulate", () => {
     expect(r.stderr).toMatch(/end: not an allowed value; allowed: "drain", "cut"/);
     expect(r.stderr).toMatch(/users: Too small: expected number to be >=1/);
     const cfg2 = join(dir, "bad-think.json");
-    writeFileSync(cfg2, JSON.stringify({ session: { think_time_s: { min: 30, max: 90 } } }));
+    writeFileSync(cfg2, JSON.stringify({ dwell: { max_s: 90 } }));
     const r2 = runCli(["simulate", "--config", cfg2, "--out", join(dir, "x.ndjson")]);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toMatch(/session\.think_time_s\.max: must be below session_timeout_s \(60\)/);
+    expect(r2.stderr).toMatch(/dwell\.max_s: must be below session_timeout_s \(60\)/);
+    const cfg3 = join(dir, "bad-persona.json");
+    writeFileSync(cfg3, JSON.stringify({ personas: { intent_buyer: { propensity: { mean: 1.5 } } } }));
+    const r3 = runCli(["simulate", "--config", cfg3, "--out", join(dir, "x.ndjson")]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/personas\.intent_buyer\.propensity\.mean: Too big: expected number to be <1/);
+  });
+
+  it("starts cold with --warm-start off: no session open at the start, the first tenth far below the target", () => {
+    const r = runCli([
+      "simulate",
+      "--seed",
+      "9",
+      "--duration",
+      "120",
+      "--warm-start",
+      "off",
+      "--out",
+      join(dir, "cold.ndjson"),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cold start \(no session open at the start\)/);
+    const first = Number(/first tenth ([\d.]+) events\/s/.exec(r.stdout)![1]);
+    expect(first).toBeLessThan(20);
   });
 
   it("rejects a missing or malformed config file", () => {
@@ -91,6 +117,7 @@ describe("cartstream simulate", () => {
     [["--clock", "sundial"], /--clock: 'sundial' is not allowed; allowed: virtual, real/],
     [["--seed=-1"], /--seed: expected an integer from 0 to 4294967295/],
     [["--rate", "fast"], /--rate: expected a number above 0/],
+    [["--warm-start", "maybe"], /--warm-start: 'maybe' is not allowed; allowed: on, off/],
     [["--frobnicate"], /Unknown option '--frobnicate'.*allowed options for 'simulate'/s],
   ])("rejects bad flags %j", (flags, message) => {
     const r = runCli(["simulate", ...flags, "--out", join(dir, "x.ndjson")]);

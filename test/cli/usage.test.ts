@@ -5,12 +5,23 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main.ts";
 import { runCli } from "../helpers/cli.ts";
 
-const COMMANDS = ["dataset", "validate", "simulate", "run", "produce", "aggregate", "live", "schema"];
+const COMMANDS = [
+  "dataset",
+  "validate",
+  "baseline",
+  "simulate",
+  "run",
+  "produce",
+  "aggregate",
+  "live",
+  "schema",
+];
 
 /** A flag of each command that takes a value (for "argument missing"). */
 const VALUE_FLAG: Record<string, string> = {
   dataset: "--name",
   validate: "--profile",
+  baseline: "--seed",
   simulate: "--seed",
   run: "--workers",
   produce: "--topic",
@@ -64,6 +75,13 @@ describe("usage errors", () => {
     [["simulate", "--clock", "sundial"], /--clock: 'sundial' is not allowed; allowed: virtual, real/],
     [["validate"], /expected exactly one DATASET_DIR, got none/],
     [["validate", "a", "b"], /expected exactly one DATASET_DIR, got a b/],
+    [["baseline"], /expected exactly one DATASET_DIR, got none/],
+    [
+      ["baseline", "--label", "bought", "d"],
+      /--label: 'bought' is not allowed; allowed: is_converted, abandoned/,
+    ],
+    [["baseline", "--variant", "x", "d"], /--variant: 'x' is not allowed; allowed: full, prediction_point/],
+    [["baseline", "--seed", "1.5", "d"], /--seed: expected an integer from 0 to 2147483647/],
   ])("%j: a bad value or a missing argument exits 2 and says what is allowed", async (args, message) => {
     expect(await cli(args)).toBe(2);
     expect(stderr.join("\n")).toMatch(message);

@@ -215,7 +215,12 @@ describe("buildDataset on a simulated run", () => {
         "start_time",
         "purchases",
         "checkout_reached",
+        "checkouts",
         "cart_value",
+        "event_count",
+        "session_duration_seconds",
+        "avg_time_per_page",
+        "bounce",
       ]) {
         expect(v.features).not.toContain(bad);
       }

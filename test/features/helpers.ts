@@ -5,9 +5,11 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { buildDataset, type DatasetResult } from "../../features/index.ts";
 import type { ClickEvent } from "../../pipeline/events/index.ts";
 import { EVENT_COLUMNS, quoteIdent } from "../../pipeline/files/index.ts";
 import { loadEvents, sessionsSqlText } from "../../pipeline/ground-truth/index.ts";
+import { resolveSimulatorConfig, simulate } from "../../pipeline/simulator/index.ts";
 
 export async function openDb(): Promise<{
   instance: DuckDBInstance;
@@ -107,4 +109,26 @@ export async function rows(con: DuckDBConnection, sql: string): Promise<Record<s
     .map((r) =>
       Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])),
     );
+}
+
+/**
+ * The default phase-1 dataset for one seed: data/configs/phase1.json simulated, sessions from the
+ * ground-truth SQL (every pipeline mode equals it row for row), then the dataset builder into `outDir`.
+ */
+export async function buildPhase1Dataset(seed: number, outDir: string): Promise<DatasetResult> {
+  const file = JSON.parse(readFileSync(new URL("../../data/configs/phase1.json", import.meta.url), "utf8"));
+  const config = resolveSimulatorConfig(file, { seed });
+  const db = await openDb();
+  try {
+    await loadFixture(db.con, simulate(config).events, config.session_timeout_s * 1000);
+    return await buildDataset(db.con, {
+      outDir,
+      name: `phase1-seed-${seed}`,
+      seed,
+      config,
+      timeoutMs: config.session_timeout_s * 1000,
+    });
+  } finally {
+    db.close();
+  }
 }

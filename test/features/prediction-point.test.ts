@@ -73,15 +73,15 @@ describe("prediction-point variant", () => {
     );
     expect(p).toEqual({
       pp_seconds_to_first_cart: 50,
-      pp_event_count: 7,
+      pp_browse_event_count: 6, // session_start is not a browse or cart event
       pp_page_views: 2,
       pp_products_viewed: 2,
       pp_unique_products_viewed: 2,
       pp_searches: 1,
       pp_distinct_categories_viewed: 2,
       pp_avg_price_viewed: 6,
-      pp_search_share: 1 / 7,
-      pp_events_per_minute: (7 * 60) / 50,
+      pp_search_share: 1 / 6,
+      pp_browse_events_per_minute: (6 * 60) / 50,
       pp_first_cart_price: 7,
       pp_first_cart_quantity: 2,
       pp_cart_value: 14,
@@ -131,6 +131,7 @@ describe("prediction-point variant", () => {
       "purchases",
       "session_duration_seconds",
       "event_count",
+      "browse_event_count",
       "max_cart_value",
       "ended_by",
       "page_views",

@@ -24,7 +24,19 @@ describe("runDatasetJob", () => {
     expect(r.validation).not.toBeNull();
     expect(r.exitCode).toBe(r.validation!.exitCode);
     expect(existsSync(r.validation!.reports!.json)).toBe(true);
-    expect(stages.filter((l) => /^\[dataset \d\/5\]/.test(l))).toHaveLength(5);
+    expect(stages.filter((l) => /^\[dataset \d\/6\]/.test(l))).toHaveLength(6);
+    // Baseline before validate: its report is written, and the gate reused it (same files, same options).
+    expect(r.baseline).not.toBeNull();
+    expect(existsSync(join(r.outDir, "baseline", "report.json"))).toBe(true);
+    const multivariate = r.validation!.checks.find(
+      (c) => c.id === "learnability.multivariate.full.is_converted",
+    );
+    expect(multivariate?.details?.reusedReport).toBe(true);
+    expect(multivariate?.value).toBe(
+      r
+        .baseline!.results.find((x) => x.variant === "full" && x.label === "is_converted")!
+        .models.reduce((a, m) => Math.max(a, m.test.rocAuc), 0),
+    );
   }, 600_000);
 
   it("with skipRun and no run, fails with CS_NOT_FOUND and writes nothing", async () => {

@@ -1,10 +1,21 @@
 // Crafted bad datasets fail (exit 2) naming the failing check; unusable input exits 3 with a clear message.
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadEvents, sessionsSqlText } from "../../pipeline/ground-truth/index.ts";
 import type { SimulatorConfig } from "../../pipeline/simulator/index.ts";
-import { type ValidationResult, validateDataset } from "../../validation/index.ts";
-import { phase1Config, removeRoot, simulateEventsParquet, tempRoot, writeDataset } from "./helpers.ts";
+import { type GroundTruthComparer, type ValidationResult, validateDataset } from "../../validation/index.ts";
+import {
+  editTrainingFile,
+  phase1Config,
+  readManifest,
+  removeRoot,
+  simulateEventsParquet,
+  tempRoot,
+  writeBuiltDataset,
+  writeDataset,
+} from "./helpers.ts";
 
 // Validation of a full dataset costs several CPU seconds (ground truth, sequencing SQL); CI machines are shared.
 const HEAVY_MS = 300_000;
@@ -26,8 +37,8 @@ const failing = (r: ValidationResult) => r.checks.filter((c) => c.outcome === "e
 const byId = (r: ValidationResult, id: string) => r.checks.find((c) => c.id === id)!;
 
 /** Validates `dir` (no reports) expecting exit 2 with check `id` failed; returns the result and the check. */
-async function failedCheck(dir: string, id: string) {
-  const r = await validateDataset(dir, { reports: false });
+async function failedCheck(dir: string, id: string, options: { recomputeUsers?: number } = {}) {
+  const r = await validateDataset(dir, { reports: false, ...options });
   expect(r.exitCode).toBe(2);
   const check = byId(r, id);
   expect(check.status).toBe("fail");
@@ -142,6 +153,152 @@ describe("crafted bad datasets exit 2 and name the failing check", { timeout: HE
     expect(byId(r, "quality.ground_truth.sessions_equal").message).toMatch(
       /different values in .*cart_value/,
     );
+  });
+});
+
+describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_MS }, () => {
+  let built: string;
+  const copyOf = async (name: string) => {
+    const dir = join(root, name);
+    await writeBuiltDataset(dir, base, config);
+    return dir;
+  };
+  beforeAll(async () => {
+    built = await copyOf("built");
+  }, HEAVY_MS);
+
+  it("the built dataset passes every training-file check", async () => {
+    const r = await validateDataset(built, { reports: false });
+    expect([0, 1]).toContain(r.exitCode);
+    const training = r.checks.filter((c) => c.kind === "training");
+    expect(training.map((c) => c.id)).toEqual([
+      "training.manifest",
+      "training.files.checksums",
+      "training.files.row_counts",
+      "training.files.class_balance",
+      "training.split.unique_session_id",
+      "training.split.no_user_in_both",
+      "training.schema.columns",
+      "training.schema.not_null",
+      "training.labels.consistent",
+      "training.rows.match_sessions",
+      "training.rows.features_recomputed",
+    ]);
+    for (const c of training) expect.soft(c.status, `${c.id}: ${c.message}`).toBe("pass");
+    // The default recomputes a seeded sample of users (the cost of validate); every user on request.
+    const { source } = readManifest(built);
+    const fmt = (n: number) => n.toLocaleString("en-US");
+    expect(byId(r, "training.rows.features_recomputed").message).toMatch(
+      new RegExp(`for a seeded sample of 50 of ${fmt(source.users)} users`),
+    );
+    const all = await validateDataset(built, { reports: false, recomputeUsers: source.users });
+    expect(byId(all, "training.rows.features_recomputed").message).toMatch(
+      new RegExp(
+        `for all ${fmt(source.users)} users \\(${fmt(source.sessions_rows)} sessions\\) equal the files`,
+      ),
+    );
+  });
+
+  it("all train rows duplicated (manifest re-signed): duplicates and row counts fail", async () => {
+    const dir = await copyOf("train-duplicated");
+    await editTrainingFile(dir, "train.parquet", ["INSERT INTO rows SELECT * FROM rows"], { resign: true });
+    const { r, check } = await failedCheck(dir, "training.split.unique_session_id");
+    const n = readManifest(dir).variants.full.splits.train.rows;
+    expect(check.message).toMatch(
+      new RegExp(
+        `${n.toLocaleString("en-US")} session_id value\\(s\\) appear more than once in train\\.parquet`,
+      ),
+    );
+    expect(byId(r, "training.files.row_counts").message).toMatch(
+      new RegExp(
+        `train\\.parquet has ${(2 * n).toLocaleString("en-US")} rows, manifest\\.json says ${n.toLocaleString("en-US")}`,
+      ),
+    );
+    expect(byId(r, "training.files.class_balance").status).toBe("fail");
+    expect(byId(r, "training.files.checksums").status).toBe("pass");
+  });
+
+  it("one test user's sessions copied into train: the user split check names the user", async () => {
+    const dir = await copyOf("test-user-in-train");
+    const user =
+      "(SELECT min(user_id) FROM read_parquet('" + join(dir, "test.parquet").replaceAll("'", "''") + "'))";
+    await editTrainingFile(
+      dir,
+      "train.parquet",
+      [
+        `INSERT INTO rows SELECT * FROM read_parquet('${join(dir, "test.parquet").replaceAll("'", "''")}') WHERE user_id = ${user}`,
+      ],
+      { resign: true },
+    );
+    const { r, check } = await failedCheck(dir, "training.split.no_user_in_both");
+    expect(check.value).toBe(1);
+    expect(check.message).toMatch(
+      /1 user\(s\) have sessions in both train\.parquet and test\.parquet \(e\.g\. u\S+\); the test set then holds users the model trained on/,
+    );
+    expect(byId(r, "training.split.unique_session_id").message).toMatch(
+      /session_id value\(s\) are in both train\.parquet and test\.parquet/,
+    );
+  });
+
+  it("a file edited after the manifest was written: the checksum check names it", async () => {
+    const dir = await copyOf("edited-after-manifest");
+    // Same rows, other compression: only the bytes change, so only the checksum can tell.
+    await editTrainingFile(dir, "test.parquet", [], { compression: "snappy" });
+    const { r, check } = await failedCheck(dir, "training.files.checksums");
+    expect(check.message).toMatch(
+      /^manifest files: test\.parquet has sha256 [0-9a-f]{12}… \([\d,]+ bytes\) but manifest\.json records [0-9a-f]{12}… \([\d,]+ bytes\): it changed after the manifest was written$/,
+    );
+    expect(failing(r).map((c) => c.id)).toEqual(["training.files.checksums"]);
+  });
+
+  it("a feature value changed (manifest re-signed): rows against sessions and the recomputation name the column", async () => {
+    const dir = await copyOf("feature-edited");
+    await editTrainingFile(
+      dir,
+      "test.parquet",
+      [
+        "UPDATE rows SET page_views = page_views + 1, seconds_since_last_session_end = 0 WHERE session_id IN (SELECT session_id FROM rows ORDER BY session_id LIMIT 4)",
+      ],
+      { resign: true },
+    );
+    const { r, check } = await failedCheck(dir, "training.rows.features_recomputed", {
+      recomputeUsers: 1000,
+    });
+    expect(check.message).toMatch(/full values differ from the recomputation in .*page_views \(4 rows\)/);
+    expect(check.message).toMatch(/seconds_since_last_session_end \([1-4] rows\)/);
+    expect(byId(r, "training.rows.match_sessions").message).toMatch(
+      /test\.parquet: values differ from sessions\.parquet in page_views \(4 rows\)/,
+    );
+  });
+
+  it("a broken ground-truth query fails the ground-truth check (error), never a skip", async () => {
+    // The project's sessions.sql with one column misspelt: the comparison throws inside DuckDB.
+    const broken: GroundTruthComparer = {
+      description: "sessions.sql with a misspelt column",
+      compare: async ({ eventsPath, timeoutMs }) => {
+        const instance = await DuckDBInstance.create(":memory:");
+        const con = await instance.connect();
+        try {
+          await loadEvents(con, { parquet: eventsPath });
+          await con.run(sessionsSqlText().replaceAll("event_time", "event_tme"), {
+            timeout_ms: BigInt(timeoutMs),
+          });
+          throw new Error("the broken query ran");
+        } finally {
+          con.closeSync();
+          instance.closeSync();
+        }
+      },
+    };
+    const r = await validateDataset(built, { reports: false, groundTruth: broken });
+    expect(r.exitCode).toBe(2);
+    const gt = byId(r, "quality.ground_truth.sessions_equal");
+    expect(gt.status).toBe("fail");
+    expect(gt.outcome).toBe("error");
+    expect(gt.message).toMatch(
+      /^sessions equal the ground truth: the check threw, so it failed: .*event_tme/,
+    );
+    expect(failing(r).map((c) => c.id)).toEqual(["quality.ground_truth.sessions_equal"]);
   });
 });
 

@@ -67,7 +67,7 @@ describe("default phase-1 dataset, profile phase1", { timeout: HEAVY_MS }, () =>
         "session_conversion_rate",
       ]),
     );
-    expect(bench).toHaveLength(14);
+    expect(bench).toHaveLength(17);
     for (const c of bench) {
       expect(c.source).toBeTruthy();
       if (c.unit === "share") {
@@ -174,6 +174,59 @@ describe("default phase-1 dataset, profile phase1", { timeout: HEAVY_MS }, () =>
     expect(conc.appliesHere).toBe(true);
     expect(phase1.facts!.maxOpenSessionsPerUser).toBeGreaterThan(1);
     expect(phase1.facts!.peakOpenSessions).toBeGreaterThan(400);
+  });
+});
+
+describe("realism of the default phase-1 dataset", { timeout: HEAVY_MS }, () => {
+  const REALISM = [
+    "pages_p95_over_median",
+    "converted_pages_ratio",
+    "converted_duration_ratio",
+    "single_page_share",
+    "dwell_mean_over_median",
+  ];
+
+  it("reports every realism target as a warning-severity realism check with its source", () => {
+    const realism = phase1.checks.filter((c) => c.kind === "realism");
+    expect(realism.map((c) => c.metric)).toEqual(REALISM);
+    for (const c of realism) {
+      expect(c.severity).toBe("warning");
+      expect(c.source).toBeTruthy();
+      expect(c.value, c.id).not.toBeNull();
+      expect(c.status === "pass" ? "ok" : "warning").toBe(c.outcome);
+    }
+    const tail = byId(phase1, "realism.pages_p95_over_median");
+    expect(tail.range).toEqual({ min: 4, max: null });
+    expect(tail.message).toMatch(/at least 4\.00x/);
+    const m = phase1.metrics;
+    expect(m.pages_p95_over_median!.value).toBeCloseTo(m.pages_p95!.value! / m.pages_median!.value!, 12);
+    expect(m.dwell_mean_over_median!.value).toBeCloseTo(
+      m.dwell_mean_s!.value! / m.dwell_median_s!.value!,
+      12,
+    );
+    expect(m.single_page_share!.ci).not.toBeNull();
+  });
+
+  it("converts each persona within 5 points of 8 / 45 / 3%", () => {
+    for (const p of ["window_shopper", "intent_buyer", "cart_abandoner"]) {
+      const c = byId(phase1, `benchmark.conversion_by_persona.${p}`);
+      expect.soft(c.status, c.message).toBe("pass");
+    }
+  });
+
+  it("meets the realism targets: pages p95 >= 4x median, converted 1.5-2.5x the pages and duration, 3-10% single-page sessions, dwell mean > median", () => {
+    const v = (name: string) => phase1.metrics[name]!.value!;
+    expect.soft(v("pages_p95_over_median"), "pages p95 / median").toBeGreaterThanOrEqual(4);
+    for (const name of ["converted_pages_ratio", "converted_duration_ratio"]) {
+      expect.soft(v(name), name).toBeGreaterThanOrEqual(1.5);
+      expect.soft(v(name), name).toBeLessThanOrEqual(2.5);
+    }
+    expect.soft(v("single_page_share"), "single-page share").toBeGreaterThanOrEqual(0.03);
+    expect.soft(v("single_page_share"), "single-page share").toBeLessThanOrEqual(0.1);
+    expect.soft(v("dwell_mean_over_median"), "dwell mean / median").toBeGreaterThan(1);
+    for (const c of phase1.checks.filter((x) => x.kind === "realism")) {
+      expect.soft(c.status, c.message).toBe("pass");
+    }
   });
 });
 

@@ -4,7 +4,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../pipeline/errors/index.ts";
+import { PERSONAS } from "../../pipeline/model/index.ts";
 import { DEFAULT_CONFIG } from "../../pipeline/simulator/index.ts";
+import { realismChecks } from "../../validation/checks/benchmark.ts";
+import { fmtRange } from "../../validation/format.ts";
 import {
   configDifferences,
   configFingerprint,
@@ -13,6 +16,7 @@ import {
   METRIC_NAMES,
   ValidationRunError,
 } from "../../validation/index.ts";
+import type { MetricResult } from "../../validation/types.ts";
 import { removeRoot, tempRoot } from "./helpers.ts";
 
 let root: string;
@@ -40,7 +44,7 @@ describe("shipped profiles", () => {
 
   it("phase1 has the phase-1 benchmark ranges, each with a source, and the intended conversion block", () => {
     const p = loadProfile("phase1");
-    expect(p.checks).toHaveLength(14);
+    expect(p.checks).toHaveLength(17);
     for (const c of p.checks) {
       expect(c.source.length).toBeGreaterThan(5);
       expect(METRIC_NAMES).toContain(c.metric);
@@ -50,6 +54,42 @@ describe("shipped profiles", () => {
     expect(conv.intended).toMatchObject({ min: 0.12, max: 0.2 });
     expect(p.checks.find((c) => c.metric === "mobile_share")).toMatchObject({ min: 0.55, max: 0.6 });
     expect(p.distributions?.event_mix?.expected.method).toBe("reference");
+  });
+
+  it("phase1 checks each persona's conversion within 5 points of 8 / 45 / 3%, as warnings", () => {
+    const p = loadProfile("phase1");
+    const target = { window_shopper: 0.08, intent_buyer: 0.45, cart_abandoner: 0.03 };
+    for (const persona of PERSONAS) {
+      const c = p.checks.find((x) => x.metric === `conversion_by_persona.${persona}`)!;
+      expect(c.min).toBeCloseTo(Math.max(0, target[persona] - 0.05), 10);
+      expect(c.max).toBeCloseTo(target[persona] + 0.05, 10);
+      expect(c.severity).toBe("warning");
+    }
+  });
+
+  it("phase1 and industry-2024 hold the realism targets, each with a source", () => {
+    const phase1 = loadProfile("phase1").realism!;
+    expect(Object.fromEntries(phase1.map((c) => [c.metric, [c.min ?? null, c.max ?? null]]))).toEqual({
+      pages_p95_over_median: [4, null],
+      converted_pages_ratio: [1.5, 2.5],
+      converted_duration_ratio: [1.5, 2.5],
+      single_page_share: [0.03, 0.1],
+      dwell_mean_over_median: [1.05, null],
+    });
+    const industry = loadProfile("industry-2024").realism!;
+    expect(industry.map((c) => c.metric).sort()).toEqual(
+      [
+        "converted_duration_ratio",
+        "converted_pages_ratio",
+        "dwell_mean_over_median",
+        "pages_p95_over_median",
+      ].sort(),
+    );
+    for (const c of [...phase1, ...industry]) {
+      expect(c.source.length).toBeGreaterThan(20);
+      expect(c.severity).toBeUndefined(); // the realism default: warning
+      expect(METRIC_NAMES).toContain(c.metric);
+    }
   });
 
   it("industry-2024 cites its sources (Baymard, Compass, Contentsquare, Dynamic Yield)", () => {
@@ -107,6 +147,64 @@ describe("config fingerprint and differences", () => {
   });
 });
 
+describe("realism checks", () => {
+  const metric = (name: string, value: number | null): MetricResult => ({
+    name,
+    label: name,
+    unit: "multiple",
+    value,
+    ci: null,
+  });
+  const profile = (realism: unknown) =>
+    loadProfile(writeProfile(`realism-${Math.random().toString(36).slice(2)}`, { ...minimal, realism }));
+
+  it("open ranges: at least / at most, warning by default, error when the profile says so", () => {
+    const p = profile([
+      { metric: "pages_p95_over_median", min: 4, source: "tail" },
+      { metric: "dwell_mean_over_median", max: 3, source: "cap", severity: "error" },
+      { metric: "converted_pages_ratio", min: 1.5, max: 2.5, source: "ratio" },
+    ]);
+    const metrics = {
+      pages_p95_over_median: metric("pages_p95_over_median", 3.2),
+      dwell_mean_over_median: metric("dwell_mean_over_median", 3.5),
+      converted_pages_ratio: metric("converted_pages_ratio", 1.8),
+    };
+    const [tail, cap, ratio] = realismChecks(p, metrics);
+    expect(tail).toMatchObject({
+      id: "realism.pages_p95_over_median",
+      kind: "realism",
+      severity: "warning",
+      status: "fail",
+      outcome: "warning",
+      range: { min: 4, max: null },
+      source: "tail",
+    });
+    expect(tail!.message).toBe("pages_p95_over_median 3.20x is below the mini realism target at least 4.00x");
+    expect(cap).toMatchObject({ severity: "error", status: "fail", outcome: "error" });
+    expect(cap!.message).toMatch(/3\.50x is above the mini realism target at most 3\.00x/);
+    expect(ratio).toMatchObject({ status: "pass", outcome: "ok" });
+    expect(ratio!.message).toMatch(/1\.80x is inside the mini realism target 1\.50x-2\.50x/);
+    metrics.pages_p95_over_median = metric("pages_p95_over_median", 4);
+    expect(realismChecks(p, metrics)[0]).toMatchObject({ status: "pass" });
+    expect(realismChecks(p, metrics)[0]!.message).toMatch(
+      /4\.00x meets the mini realism target at least 4\.00x/,
+    );
+    metrics.pages_p95_over_median = metric("pages_p95_over_median", null);
+    expect(realismChecks(p, metrics)[0]).toMatchObject({ status: "skipped", outcome: "warning" });
+  });
+
+  it("formats open and closed ranges", () => {
+    expect(fmtRange({ min: 4, max: null }, "multiple")).toBe("at least 4.00x");
+    expect(fmtRange({ min: null, max: 0.1 }, "share")).toBe("at most 10.0%");
+    expect(fmtRange({ min: 0.03, max: 0.1 }, "share")).toBe("3.0-10.0%");
+    expect(fmtRange({ min: null, max: null }, "share")).toBe("");
+  });
+
+  it("a profile without a realism section has no realism checks", () => {
+    expect(realismChecks(loadProfile(writeProfile("no-realism", minimal)), {})).toEqual([]);
+  });
+});
+
 describe("bad profiles name the key", () => {
   it("loads a profile by path", () => {
     const p = loadProfile(writeProfile("mini", minimal));
@@ -136,6 +234,25 @@ describe("bad profiles name the key", () => {
       /distributions\.event_mix\.expected\.method: range_midpoints needs an event_share range for every event type/,
     ],
     [{ ...minimal, distributions: { device_mix: { alpha: 2 } } }, /distributions\.device_mix\.alpha:/],
+    [
+      { ...minimal, realism: [{ metric: "pages_p95_over_median", source: "x" }] },
+      /realism\.0\.min: needs min, max or both/,
+    ],
+    [
+      { ...minimal, realism: [{ metric: "single_page_share", min: 0.2, max: 0.1, source: "x" }] },
+      /realism\.0\.max: max must be >= min/,
+    ],
+    [
+      {
+        ...minimal,
+        realism: [
+          { metric: "single_page_share", min: 0.01, source: "x" },
+          { metric: "single_page_share", max: 0.1, source: "y" },
+        ],
+      },
+      /realism\.1\.metric: 'single_page_share' is already checked at realism\.0/,
+    ],
+    [{ ...minimal, checks: [{ metric: "bounce_rate", min: 0.1, source: "x" }] }, /checks\.0\.max:/],
   ])("%#", (body, message) => {
     const path = writeProfile(`bad-${Math.random().toString(36).slice(2)}`, body);
     let err: unknown;

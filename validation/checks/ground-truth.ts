@@ -12,6 +12,7 @@ import { COMPARED_COLUMNS } from "../../pipeline/model/index.ts";
 import type { DatasetInput } from "../dataset.ts";
 import { fmtInt } from "../format.ts";
 import type { CheckResult } from "../types.ts";
+import { thrownCheck } from "./guard.ts";
 import { examples, makeCheck } from "./result.ts";
 
 export interface GroundTruthComparison {
@@ -123,11 +124,8 @@ export async function groundTruthCheck(
       timeoutMs: Math.round(input.sessionTimeoutS * 1000),
     });
   } catch (err) {
-    return makeCheck({
-      ...base,
-      status: "skipped",
-      message: `sessions equal the ground truth: the comparison could not run: ${(err as Error).message}`,
-    });
+    // A comparison that throws (a broken sessions.sql, an unreadable file) fails the check: never a skip.
+    return thrownCheck(base, err);
   }
   // Rows to fix: ground-truth rows with no equal row, plus sessions.parquet rows with no equal row.
   const wrong = c.missing.length + c.unmatchedActualRows;

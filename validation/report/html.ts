@@ -51,7 +51,7 @@ export async function renderHtml(r: ValidationResult): Promise<string> {
         c,
       ) => `<tr class="o-${c.outcome}"><td>${BADGES[c.outcome]}</td><td><code>${esc(c.id)}</code></td><td>${c.kind}</td><td>${c.severity}</td>
 <td class="num">${esc(valueText(c))}</td><td class="num">${esc(rangeText(c))}</td><td class="num">${esc(ciText(c))}</td><td class="num">${esc(fmtP(c.pValue))}</td>
-<td>${esc(c.message)}${c.source && c.kind === "benchmark" ? `<div class="src">source: ${esc(c.source)}</div>` : ""}</td></tr>`,
+<td>${esc(c.message)}${c.source && (c.kind === "benchmark" || c.kind === "realism") ? `<div class="src">source: ${esc(c.source)}</div>` : ""}</td></tr>`,
     )
     .join("\n");
   const contradictions = r.contradictions

@@ -58,10 +58,10 @@ export function renderMarkdown(r: ValidationResult): string {
     "Legend: ✅ pass, ℹ️ intended deviation (outside the benchmark, inside the profile's documented intended range: a pass, labelled), ⚠️ warning, ❌ failure. Confidence intervals are Wilson 95% on an effective sample size (n / design effect, users as clusters).",
     "",
   );
-  const sourced = r.checks.filter((c) => c.kind === "benchmark" && c.source);
+  const sourced = r.checks.filter((c) => (c.kind === "benchmark" || c.kind === "realism") && c.source);
   if (sourced.length > 0) {
-    lines.push("<details><summary>Benchmark sources</summary>", "");
-    for (const c of sourced) lines.push(`- \`${c.metric}\`: ${c.source}`);
+    lines.push("<details><summary>Benchmark and realism sources</summary>", "");
+    for (const c of sourced) lines.push(`- \`${c.id}\`: ${c.source}`);
     lines.push("", "</details>", "");
   }
   lines.push("### Known contradictions in the phase-1 report", "");

@@ -240,6 +240,33 @@ describe("RedisLiveStore (real Redis)", () => {
     }
   });
 
+  it("connectInBackground while Redis is down: publishing fails until Redis starts, then resumes by itself", async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const failures: unknown[] = [];
+    const live = RedisLiveStore.connectInBackground({
+      url: `redis://127.0.0.1:${port}`,
+      onFailure: (e) => failures.push(e),
+      log: () => {},
+    });
+    let server: ChildProcess | undefined;
+    try {
+      expect(await live.safePublish([row("late", 1, "2025-10-20T12:00:00.000Z")], [])).toBe(false);
+      expect(failures).toHaveLength(1);
+      server = await startRedis(port);
+      const deadline = Date.now() + 15_000;
+      let ok = false;
+      while (!ok && Date.now() < deadline) {
+        ok = await live.safePublish([row("late", 2, "2025-10-20T12:00:00.000Z")], []);
+        if (!ok) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(ok).toBe(true);
+      expect((await live.get("late"))?.cart_value).toBe(2);
+    } finally {
+      await live.close();
+      if (server) await stopRedis(server);
+    }
+  });
+
   it("rejects bad options with the key named", async () => {
     await expect(RedisLiveStore.connect({ keyPrefix: "bad prefix*" })).rejects.toThrow(ConfigError);
     await expect(RedisLiveStore.connect({ url: "http://x" })).rejects.toThrow(/url/);

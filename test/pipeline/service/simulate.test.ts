@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeSimulation, simulateToFile } from "../../../pipeline/service/index.ts";
+import { describeSimulation, describeStop, simulateToFile } from "../../../pipeline/service/index.ts";
 import { resolveSimulatorConfig } from "../../../pipeline/simulator/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cs-service-sim-"));
@@ -30,4 +30,27 @@ describe("simulateToFile", () => {
     );
     expect(text).toMatch(/most sessions one user had open at once: \d+/);
   });
+
+  it("a stop request ends a real-clock run at once: what was released is written, and the result says why", async () => {
+    const config = resolveSimulatorConfig({}, { seed: 4, duration_s: 3600, users: 50, rate: 400 });
+    const out = join(dir, "stopped.ndjson");
+    const stop = new AbortController();
+    const t0 = Date.now();
+    setTimeout(() => stop.abort("SIGTERM"), 1500);
+    const r = await simulateToFile(
+      { config, clock: "real", speed: 1, out, startTimeMs: t0 },
+      { signal: stop.signal },
+    );
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.stopped).toBe("SIGTERM");
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines.length).toBe(r.events);
+    expect(r.events).toBeGreaterThan(10);
+    // At most the one event the clock was waiting for was simulated and not written.
+    expect(r.summary.events - r.events).toBeLessThanOrEqual(1);
+    for (const line of lines) expect(Date.parse(JSON.parse(line).event_time)).toBeLessThanOrEqual(Date.now());
+    expect(describeStop(r, "x.ndjson")).toMatch(
+      new RegExp(`^stopped by SIGTERM after ${r.events} events written to x.ndjson`),
+    );
+  }, 30_000);
 });

@@ -1,4 +1,6 @@
-// The default phase-1 run against SPEC sections 3 and 6 (ranges read from the phase1 profile file).
+// The default phase-1 run against the phase-1 ranges (read from the phase1 profile file) and the realism
+// targets of the behaviour model: long-tailed pages per session, converters browsing longer, few single-page
+// sessions, right-skewed dwell times.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ClickEvent } from "../../../pipeline/events/index.ts";
@@ -7,32 +9,48 @@ import {
   type SimulationSummary,
   simulate,
 } from "../../../pipeline/simulator/index.ts";
+import { quantile, type SessionFacts, sessionFacts } from "./session-facts.ts";
 
 interface Check {
   metric: string;
   min: number;
   max: number;
+  intended?: { min: number; max: number };
 }
 const profile = JSON.parse(
   readFileSync(new URL("../../../validation/profiles/phase1.json", import.meta.url), "utf8"),
 ) as {
   checks: Check[];
 };
+const range = (metric: string) => {
+  const c = profile.checks.find((x) => x.metric === metric);
+  if (!c) throw new Error(`phase1 profile has no ${metric}`);
+  return c;
+};
 
 const TARGET_CONVERSION = { window_shopper: 0.08, intent_buyer: 0.45, cart_abandoner: 0.03 } as const;
+
+const median = (xs: number[]) => quantile(xs, 0.5);
 
 describe.each([42, 7])("phase1 default run, seed %i", (seed) => {
   let events: ClickEvent[];
   let summary: SimulationSummary;
+  let sessions: SessionFacts[];
   beforeAll(() => {
     ({ events, summary } = simulate(resolveSimulatorConfig({}, { seed })));
+    sessions = sessionFacts(events);
   });
 
-  it("produces 60,000 events within 5% and a realized rate within 5% of 40/s", () => {
-    expect(summary.events).toBeGreaterThanOrEqual(57_000);
-    expect(summary.events).toBeLessThanOrEqual(63_000);
+  it("produces 60,000 events within 5% inside the window, at 40/s within 5% overall and in its first and last tenth", () => {
+    expect(summary.eventsInWindow).toBeGreaterThanOrEqual(57_000);
+    expect(summary.eventsInWindow).toBeLessThanOrEqual(63_000);
     expect(Math.abs(summary.realizedRate - 40) / 40).toBeLessThan(0.05);
+    expect(Math.abs(summary.firstTenthRate - 40) / 40).toBeLessThan(0.05);
+    expect(Math.abs(summary.lastTenthRate - 40) / 40).toBeLessThan(0.05);
     expect(events.length).toBe(summary.events);
+    const start = Date.parse("2025-10-20T12:00:00.000Z");
+    const inWindow = events.filter((e) => Date.parse(e.event_time) < start + 1_500_000).length;
+    expect(inWindow).toBe(summary.eventsInWindow);
   });
 
   it("assigns personas to users within 2 points of 60/25/15", () => {
@@ -54,27 +72,75 @@ describe.each([42, 7])("phase1 default run, seed %i", (seed) => {
     }
   });
 
-  it("converts each persona's sessions within 5 points of SPEC section 3, and mobile sessions are 55-60%", () => {
-    const sessions = new Map<string, { persona: string; purchased: boolean; device: string }>();
-    for (const e of events) {
-      const s = sessions.get(e.session_id) ?? {
-        persona: e.persona!,
-        purchased: false,
-        device: e.device_type,
-      };
-      if (e.event_type === "purchase") s.purchased = true;
-      sessions.set(e.session_id, s);
+  it("keeps cart abandonment, checkout completion, duration and mobile share in their phase1 ranges, conversion in its intended range", () => {
+    const purchased = sessions.filter((s) => s.purchased).length;
+    const abandoned = sessions.filter((s) => !s.purchased && s.cartCents > 0).length;
+    const count = (t: string) => events.filter((e) => e.event_type === t).length;
+    const measured: Record<string, number> = {
+      cart_abandonment_rate: abandoned / (purchased + abandoned),
+      checkout_completion_rate: count("purchase") / count("checkout_initiated"),
+      avg_session_duration_min: sessions.reduce((a, s) => a + s.durationMs, 0) / sessions.length / 60_000,
+      mobile_share: sessions.filter((s) => s.device === "mobile").length / sessions.length,
+    };
+    for (const [metric, value] of Object.entries(measured)) {
+      const r = range(metric);
+      expect.soft(value, `${metric} ${value.toFixed(4)}`).toBeGreaterThanOrEqual(r.min);
+      expect.soft(value, `${metric} ${value.toFixed(4)}`).toBeLessThanOrEqual(r.max);
     }
+    const conversion = purchased / sessions.length;
+    const intended = range("session_conversion_rate").intended!;
+    expect(conversion).toBeGreaterThanOrEqual(intended.min);
+    expect(conversion).toBeLessThanOrEqual(intended.max);
+  });
+
+  it("converts each persona's sessions within 5 points of 8/45/3%", () => {
     for (const [persona, target] of Object.entries(TARGET_CONVERSION)) {
-      const mine = [...sessions.values()].filter((s) => s.persona === persona);
+      const mine = sessions.filter((s) => s.persona === persona);
       const rate = mine.filter((s) => s.purchased).length / mine.length;
       expect
         .soft(Math.abs(rate - target), `${persona} conversion ${rate.toFixed(3)}`)
         .toBeLessThanOrEqual(0.05);
     }
-    const mobile = [...sessions.values()].filter((s) => s.device === "mobile").length / sessions.size;
-    expect(mobile).toBeGreaterThanOrEqual(0.55);
-    expect(mobile).toBeLessThanOrEqual(0.6);
+  });
+
+  it("meets the realism targets: long-tailed pages, converters browse 1.5-2.5x longer, 3-10% single-page sessions, right-skewed dwell", () => {
+    const pages = sessions.map((s) => s.pages);
+    expect(quantile(pages, 0.95) / median(pages)).toBeGreaterThanOrEqual(4);
+    const conv = sessions.filter((s) => s.purchased);
+    const rest = sessions.filter((s) => !s.purchased);
+    const pagesRatio = median(conv.map((s) => s.pages)) / median(rest.map((s) => s.pages));
+    const durationRatio = median(conv.map((s) => s.durationMs)) / median(rest.map((s) => s.durationMs));
+    for (const [name, ratio] of [
+      ["pages", pagesRatio],
+      ["duration", durationRatio],
+    ] as const) {
+      expect.soft(ratio, `converted / other median ${name}`).toBeGreaterThanOrEqual(1.5);
+      expect.soft(ratio, `converted / other median ${name}`).toBeLessThanOrEqual(2.5);
+    }
+    const single = sessions.filter((s) => s.pages === 1).length / sessions.length;
+    expect(single).toBeGreaterThanOrEqual(0.03);
+    expect(single).toBeLessThanOrEqual(0.1);
+    const gaps = sessions.flatMap((s) => s.gapsMs);
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    expect(mean).toBeGreaterThan(median(gaps));
+    expect(Math.max(...gaps)).toBeLessThan(60_000);
+  });
+
+  it("lets outcomes overlap: some buyers remove items, some abandoners browse as long as the median buyer", () => {
+    const buyers = sessions.filter((s) => s.purchased);
+    const abandoners = sessions.filter((s) => !s.purchased && s.cartCents > 0);
+    expect(buyers.filter((s) => s.removals > 0).length / buyers.length).toBeGreaterThan(0.05);
+    const buyerMedian = median(buyers.map((s) => s.pages));
+    expect(abandoners.filter((s) => s.pages >= buyerMedian).length / abandoners.length).toBeGreaterThan(0.2);
+  });
+
+  it("starts warm: the stationary number of sessions is open at time zero, and the summary counts them", () => {
+    // Little's law: rate / events per session x mean duration.
+    const expected = (40 / summary.meanEventsPerSession) * summary.meanSessionDurationS;
+    expect(Math.abs(summary.warmSessions - expected)).toBeLessThanOrEqual(1);
+    const firstMinute = events.filter((e) => e.event_time < "2025-10-20T12:01:00.000Z").length;
+    expect(firstMinute / 60).toBeGreaterThanOrEqual(38);
+    expect(firstMinute / 60).toBeLessThanOrEqual(42);
   });
 
   it("lets users hold several sessions at once and reports the maximum", () => {

@@ -38,4 +38,35 @@ describe("produceSimulation", () => {
     }
     expect(events).toBe(r.events);
   });
+
+  it("a stop request sends no more batches and no end-of-stream marker", async () => {
+    const log = new MemoryLog({ now: () => 0 });
+    await log.createTopic("t", 2);
+    const sim = new Simulation(resolveSimulatorConfig({}, { seed: 3, duration_s: 3600, users: 50 }));
+    const stop = new AbortController();
+    const r = await produceSimulation({
+      transport: log,
+      topic: "t",
+      partitions: 2,
+      sim,
+      clock: "virtual",
+      speed: 1,
+      injectBad: 0,
+      endMarker: true,
+      signal: stop.signal,
+      onProgress: (n) => {
+        if (n >= 4096 * 2) stop.abort("SIGINT");
+      },
+    });
+    expect(r.interrupted).toBe(true);
+    expect(r.events).toBe(4096 * 2);
+    expect(r.messages).toBe(r.events);
+    let stored = 0;
+    for (let p = 0; p < 2; p++) {
+      const { messages } = await log.consume("t", p, 0, 1_000_000);
+      for (const m of messages) expect(recordKind(m.headers)).toBe("event");
+      stored += messages.length;
+    }
+    expect(stored).toBe(r.events);
+  });
 });

@@ -1,0 +1,268 @@
+// The calibration loop: a profile's targets, the static conflict check, rounds of the optimiser over the
+// knobs on short seeded simulations, then a check at full size on seeds the search never saw.
+import { withoutCalibration } from "../pipeline/config/index.ts";
+import { loadProfile } from "../validation/index.ts";
+import { type EvalSpec, evaluate, metricsOf, resolveCandidate } from "./evaluate.ts";
+import {
+  applyKnobs,
+  defaultStep,
+  fromSearch,
+  type Knob,
+  loadKnobs,
+  project,
+  readKnobs,
+  toSearch,
+} from "./knobs.ts";
+import type { MetricValues } from "./metrics.ts";
+import { initialState, type LmState, lmRound } from "./optimiser.ts";
+import { type Conflict, staticConflicts } from "./static-conflicts.ts";
+import { inside, type Target, targetsOf } from "./targets.ts";
+import { dynamicConflicts } from "./tension.ts";
+
+export const CALIBRATE_DEFAULTS = {
+  rounds: 12,
+  seed: 1000,
+  evalSeeds: 2,
+  /** Arrival window of a search simulation (s); the preset's own window when it is shorter. */
+  evalDurationS: 300,
+  /** Share of each range's width kept free on both sides by the search's aim. */
+  margin: 0.2,
+} as const;
+
+export interface CalibrateOptions {
+  /** Profile name (validation/profiles/<name>.json) or path. */
+  profile: string;
+  /** The base config as read from its file (a `calibration` block in it is ignored). */
+  base: unknown;
+  knobs?: Knob[];
+  rounds?: number;
+  seed?: number;
+  evalSeeds?: number;
+  evalDurationS?: number;
+  /** Seeds of the final full-size check (default: the config's seed and the first seed after the search's). */
+  checkSeeds?: number[];
+  margin?: number;
+}
+
+export type CalibrationStatus = "reached" | "not_reached" | "infeasible";
+
+export interface TargetRow {
+  target: Target;
+  value: number | null;
+  ok: boolean;
+}
+
+export interface RoundReport {
+  round: number;
+  evaluations: number;
+  elapsedS: number;
+  /** Half the sum of squared residuals against the aims (0: every aim met). */
+  cost: number;
+  rows: TargetRow[];
+}
+
+export interface CheckRun {
+  seed: number;
+  rows: TargetRow[];
+}
+
+export interface CalibrationResult {
+  status: CalibrationStatus;
+  profile: string;
+  targets: Target[];
+  conflicts: Conflict[];
+  rounds: RoundReport[];
+  checks: CheckRun[];
+  /** The calibrated config (every key explicit), without the calibration block. */
+  config: Record<string, unknown>;
+  /** What calibrate achieved, written into the config as `calibration`. */
+  calibration: Record<string, unknown>;
+  evaluations: number;
+  elapsedS: number;
+}
+
+export interface CalibrateHooks {
+  onRound?: (r: RoundReport) => void;
+  onCheck?: (c: CheckRun) => void;
+}
+
+const rowsOf = (targets: readonly Target[], m: MetricValues): TargetRow[] =>
+  targets.map((t) => ({ target: t, value: m[t.metric] ?? null, ok: inside(m[t.metric], t.range) }));
+
+export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): CalibrationResult {
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const profile = loadProfile(o.profile);
+  const margin = o.margin ?? CALIBRATE_DEFAULTS.margin;
+  const targets = targetsOf(profile, margin);
+  const resolved = resolveCandidate(withoutCalibration(o.base));
+  if (!resolved.ok) throw new Error(resolved.error);
+  const base = resolved.config;
+  const knobs = o.knobs ?? loadKnobs();
+  const seed = o.seed ?? CALIBRATE_DEFAULTS.seed;
+  const k = o.evalSeeds ?? CALIBRATE_DEFAULTS.evalSeeds;
+  const spec: EvalSpec = {
+    seeds: Array.from({ length: k }, (_, i) => seed + i),
+    durationS: Math.min(base.duration_s, o.evalDurationS ?? CALIBRATE_DEFAULTS.evalDurationS),
+  };
+  const checkSeeds = o.checkSeeds ?? [base.seed, seed + k];
+  const configAt = (u: readonly number[]) =>
+    applyKnobs(
+      base,
+      knobs,
+      u.map((v, i) => fromSearch(knobs[i]!, v)),
+    );
+
+  const result = (
+    status: CalibrationStatus,
+    conflicts: Conflict[],
+    rounds: RoundReport[],
+    checks: CheckRun[],
+    u: readonly number[] | null,
+    evaluations: number,
+    searchMetrics: MetricValues | null,
+  ): CalibrationResult => {
+    const config = u === null ? (base as unknown as Record<string, unknown>) : configAt(u);
+    const calibration = calibrationBlock({
+      profile: profile.name,
+      status,
+      targets,
+      conflicts,
+      rounds: rounds.length,
+      evaluations,
+      spec,
+      checks,
+      searchMetrics,
+      knobValues:
+        u === null
+          ? null
+          : Object.fromEntries(
+              knobs.map((kn, i) => [`${kn.mode ?? "set"} ${kn.path}`, fromSearch(kn, u[i]!)]),
+            ),
+    });
+    return {
+      status,
+      profile: profile.name,
+      targets,
+      conflicts,
+      rounds,
+      checks,
+      config,
+      calibration,
+      evaluations,
+      elapsedS: elapsed(),
+    };
+  };
+
+  const fixed = staticConflicts(targets);
+  if (fixed.length) return result("infeasible", fixed, [], [], null, 0, null);
+
+  const seen = new Map<string, MetricValues>();
+  const scaled = (m: MetricValues) =>
+    targets.map((t) => {
+      const v = m[t.metric];
+      return v === null || v === undefined || !Number.isFinite(v) ? t.aim.min / t.scale - 2 : v / t.scale;
+    });
+  const aims = {
+    low: targets.map((t) => t.aim.min / t.scale),
+    high: targets.map((t) => t.aim.max / t.scale),
+  };
+  const f = (u: readonly number[]): number[] | null => {
+    const e = evaluate(configAt(u), spec);
+    if (!e.ok) return null;
+    seen.set(u.join(","), e.metrics);
+    return scaled(e.metrics);
+  };
+  const clamp = (u: readonly number[]) => project(knobs, u);
+  const u0 = readKnobs(knobs, base).map((x, i) => toSearch(knobs[i]!, x));
+  const lm = { steps: knobs.map(defaultStep), project: clamp };
+  let state: LmState = initialState(u0, f, lm, aims);
+  const rounds: RoundReport[] = [];
+  const metricsAt = (s: LmState) => seen.get(s.u.join(","))!;
+  const maxRounds = o.rounds ?? CALIBRATE_DEFAULTS.rounds;
+  for (let round = 1; round <= maxRounds && state.cost > 0; round++) {
+    const before = state.cost;
+    state = lmRound(state, f, lm, aims);
+    const report: RoundReport = {
+      round,
+      evaluations: state.evaluations,
+      elapsedS: elapsed(),
+      cost: state.cost,
+      rows: rowsOf(targets, metricsAt(state)),
+    };
+    rounds.push(report);
+    hooks.onRound?.(report);
+    if (report.rows.every((r) => r.ok) && state.cost >= before) break;
+  }
+  const best = metricsAt(state);
+  if (!targets.every((t) => inside(best[t.metric], t.range))) {
+    // A search that still improved in its last rounds was stopped by --rounds, not by the targets.
+    const recent = rounds.slice(-3).map((r) => r.cost);
+    const stalled = recent.length >= 3 && recent[recent.length - 1]! > 0.98 * recent[0]!;
+    const conflicts =
+      stalled && state.jacobian
+        ? dynamicConflicts(targets, {
+            values: best,
+            w: state.w,
+            aims,
+            jacobian: state.jacobian,
+            u: state.u,
+            project: clamp,
+          })
+        : [];
+    const status = conflicts.length ? "infeasible" : "not_reached";
+    return result(status, conflicts, rounds, [], state.u, state.evaluations, best);
+  }
+  const config = configAt(state.u);
+  const checks: CheckRun[] = checkSeeds.map((s) => {
+    const r = resolveCandidate(config, { seed: s });
+    if (!r.ok) throw new Error(r.error);
+    const run = { seed: s, rows: rowsOf(targets, metricsOf(r.config).metrics) };
+    hooks.onCheck?.(run);
+    return run;
+  });
+  const held = checks.every((c) => c.rows.every((r) => r.ok));
+  return result(held ? "reached" : "not_reached", [], rounds, checks, state.u, state.evaluations, best);
+}
+
+interface BlockInput {
+  profile: string;
+  status: CalibrationStatus;
+  targets: Target[];
+  conflicts: Conflict[];
+  rounds: number;
+  evaluations: number;
+  spec: EvalSpec;
+  checks: CheckRun[];
+  searchMetrics: MetricValues | null;
+  knobValues: Record<string, number> | null;
+}
+
+function calibrationBlock(b: BlockInput): Record<string, unknown> {
+  return {
+    note: "written by cartstream calibrate; the simulator ignores this block",
+    profile: b.profile,
+    status: b.status,
+    rounds: b.rounds,
+    evaluations: b.evaluations,
+    search: { seeds: b.spec.seeds, duration_s: b.spec.durationS },
+    check_seeds: b.checks.map((c) => c.seed),
+    achieved: Object.fromEntries(
+      b.targets.map((t) => [
+        t.metric,
+        {
+          range: [t.range.min, t.range.max],
+          ...(t.intended ? { benchmark: [t.benchmark.min, t.benchmark.max] } : {}),
+          search: b.searchMetrics?.[t.metric] ?? null,
+          check: b.checks.map((c) => c.rows.find((r) => r.target.metric === t.metric)?.value ?? null),
+          holds:
+            b.checks.length > 0
+              ? b.checks.every((c) => c.rows.find((r) => r.target.metric === t.metric)?.ok)
+              : inside(b.searchMetrics?.[t.metric], t.range),
+        },
+      ]),
+    ),
+    conflicts: b.conflicts.map((c) => ({ kind: c.kind, metrics: c.metrics, message: c.message })),
+    knobs: b.knobValues,
+  };
+}

@@ -1,0 +1,63 @@
+// One evaluation of a candidate config: short seeded simulations in memory, the profile's metrics from
+// their events, averaged over the seeds.
+import { CartstreamError } from "../pipeline/errors/index.ts";
+import { resolveSimulatorConfig, type SimulatorConfig, simulate } from "../pipeline/simulator/index.ts";
+import { computeMetrics, type MetricValues, sessionRows } from "./metrics.ts";
+
+export interface EvalSpec {
+  seeds: readonly number[];
+  /** Arrival window of each simulation in seconds (shorter than the preset's for speed); null: as configured. */
+  durationS: number | null;
+}
+
+export type Evaluation =
+  | { ok: true; metrics: MetricValues; perSeed: MetricValues[]; events: number }
+  | { ok: false; error: string };
+
+/** The config a raw candidate resolves to (defaults <- candidate), or the schema's complaint. */
+export function resolveCandidate(
+  raw: unknown,
+  overrides: { seed?: number; duration_s?: number; warm_start?: boolean; end?: "drain" | "cut" } = {},
+): { ok: true; config: SimulatorConfig } | { ok: false; error: string } {
+  try {
+    return { ok: true, config: resolveSimulatorConfig(raw, overrides, "(candidate)") };
+  } catch (err) {
+    if (err instanceof CartstreamError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** Metrics of one full simulation of `config`. */
+export function metricsOf(config: SimulatorConfig): { metrics: MetricValues; events: number } {
+  const { events } = simulate(config);
+  return {
+    metrics: computeMetrics(events, sessionRows(events, config.session_timeout_s)),
+    events: events.length,
+  };
+}
+
+/** Mean of each metric over the per-seed values (null where every seed is null). */
+export function averageMetrics(runs: readonly MetricValues[]): MetricValues {
+  const out: MetricValues = {};
+  for (const name of Object.keys(runs[0] ?? {})) {
+    const vs = runs.map((r) => r[name]).filter((v): v is number => v !== null && v !== undefined);
+    out[name] = vs.length ? vs.reduce((a, b) => a + b, 0) / vs.length : null;
+  }
+  return out;
+}
+
+export function evaluate(raw: unknown, spec: EvalSpec): Evaluation {
+  const perSeed: MetricValues[] = [];
+  let events = 0;
+  for (const seed of spec.seeds) {
+    const r = resolveCandidate(
+      raw,
+      spec.durationS === null ? { seed } : { seed, duration_s: spec.durationS },
+    );
+    if (!r.ok) return r;
+    const m = metricsOf(r.config);
+    perSeed.push(m.metrics);
+    events += m.events;
+  }
+  return { ok: true, metrics: averageMetrics(perSeed), perSeed, events };
+}
