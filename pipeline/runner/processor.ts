@@ -137,12 +137,11 @@ export class PartitionProcessor {
    * store. Returns the offset to start reading at, per partition.
    */
   async assign(partitions: readonly number[]): Promise<Map<number, number>> {
-    // One snapshot of offsets and state: the previous owner may still be committing.
-    const {
-      offsets,
-      state,
-      log: stateLog,
-    } = await this.opts.reader.loadPartitions(this.opts.group, this.opts.topic, partitions);
+    const { offsets, state } = await this.opts.reader.loadAssignment(
+      this.opts.group,
+      this.opts.topic,
+      partitions,
+    );
     const start = new Map<number, number>();
     for (const p of partitions) {
       this.core.dropPartition(p);
@@ -152,8 +151,8 @@ export class PartitionProcessor {
       let logBytes = 0;
       const closedSince = new Map<string, BaseState>();
       if (off !== undefined) {
-        const records = state.get(p) ?? [];
-        const log = (stateLog.get(p) ?? []).map((e) => e.bases);
+        const { records, log: entries } = state.get(p)!;
+        const log = entries.map((e) => e.bases);
         const maxEventTimeMs =
           (off.state as { maxEventTimeMs?: number | null } | null)?.maxEventTimeMs ?? null;
         const loaded = stateFromRecords(p, maxEventTimeMs, records, log);
@@ -266,9 +265,8 @@ export class PartitionProcessor {
 
   /**
    * Commits everything processed since the last flush in one transaction. `final` closes every open
-   * session first (end of stream). Throws FencedError when another consumer took over, or the error of a
-   * failed commit; either way the partitions are dropped first and must be assigned again (reloaded from
-   * the last commit) before they are processed further.
+   * session first (end of stream). Throws FencedError (after dropping the partitions) when another
+   * consumer took over.
    */
   async flush(final = false): Promise<FlushResult> {
     const parts = this.ownedPartitions();
@@ -335,6 +333,10 @@ export class PartitionProcessor {
         state: { maxEventTimeMs: sc.maxEventTimeMs, ended: final || o.ended },
       });
     }
+    // The archive and the dead-letter topic must hold everything a commit covers: write them first
+    // (at least once; a replay after a crash may repeat some, compaction and readers dedupe).
+    this.opts.archive?.writePending();
+    if (deadLetters.length) await this.opts.deadLetterSink?.(deadLetters);
     const batch: CommitBatch = {
       group: this.opts.group,
       topic: this.opts.topic,
@@ -347,16 +349,12 @@ export class PartitionProcessor {
       deadLetters,
     };
     try {
-      // The archive and the dead-letter topic must hold everything a commit covers: write them first
-      // (at least once; a replay after a crash may repeat some, compaction and readers dedupe).
-      this.opts.archive?.writePending();
-      if (deadLetters.length) await this.opts.deadLetterSink?.(deadLetters);
       await this.opts.sink.commit(batch);
     } catch (err) {
-      // Fenced or not (PostgreSQL restarting, Kafka away), the changes drained above are gone from the
-      // core: the only state to continue from is the last commit, so the partitions must be reloaded.
-      if (err instanceof FencedError) this.opts.observer?.fenced?.(parts);
-      this.revoke(parts);
+      if (err instanceof FencedError) {
+        this.opts.observer?.fenced?.(parts);
+        this.revoke(parts);
+      }
       throw err;
     }
     const commitMs = Date.now();

@@ -24,7 +24,7 @@ export const DEFAULT_CONFIG = {
   personas: {
     window_shopper: {
       share: 0.6,
-      propensity: { mean: 0.04, concentration: 8 },
+      propensity: { mean: 0.03, concentration: 8 },
       intent_sigma: 0.6,
       engagement: { median: 1, sigma: 0.4 },
       price_sensitivity: { median: 1.2, sigma: 0.4 },
@@ -38,7 +38,7 @@ export const DEFAULT_CONFIG = {
     },
     intent_buyer: {
       share: 0.25,
-      propensity: { mean: 0.55, concentration: 8 },
+      propensity: { mean: 0.52, concentration: 8 },
       intent_sigma: 0.6,
       engagement: { median: 1, sigma: 0.4 },
       price_sensitivity: { median: 0.8, sigma: 0.4 },
@@ -62,7 +62,7 @@ export const DEFAULT_CONFIG = {
       entry: { home: 0.4, category: 0.3, product: 0.3 },
       transitions: browseTransitions,
       exit: { home: 0.55, category: 0.55, search: 0.12, product: 0.55, cart: 0.45 },
-      decisions: { add_to_cart: 1.5, remove_from_cart: -0.8, checkout: -1.2, purchase: 0.5 },
+      decisions: { add_to_cart: 1.5, remove_from_cart: -0.8, checkout: -1.2, purchase: 0.2 },
     },
   },
   walk: {
@@ -70,7 +70,7 @@ export const DEFAULT_CONFIG = {
     early_exit_factors: [0.05, 0.6],
     engagement_exit_power: 0.8,
     cart_exit_factor: 0.6,
-    exit_after_purchase: 0.5,
+    exit_after_purchase: 0.35,
     exit_after_checkout_decline: 0.25,
     max_pages: 80,
     stay_in_category: 0.7,
@@ -93,15 +93,15 @@ export const DEFAULT_CONFIG = {
   dwell: {
     max_s: 59,
     by_kind: {
-      session_start: { min_s: 33, median_s: 12, sigma: 0.7 },
-      home: { min_s: 33, median_s: 13, sigma: 0.7 },
-      category: { min_s: 33, median_s: 14, sigma: 0.7 },
-      search: { min_s: 33, median_s: 11, sigma: 0.7 },
-      product: { min_s: 33, median_s: 15, sigma: 0.7 },
-      cart: { min_s: 33, median_s: 12, sigma: 0.7 },
-      cart_action: { min_s: 31, median_s: 9, sigma: 0.7 },
-      checkout: { min_s: 33, median_s: 12, sigma: 0.7 },
-      purchase: { min_s: 33, median_s: 10, sigma: 0.7 },
+      session_start: { min_s: 38, median_s: 8, sigma: 1 },
+      home: { min_s: 38, median_s: 8, sigma: 1 },
+      category: { min_s: 38, median_s: 9, sigma: 1 },
+      search: { min_s: 38, median_s: 7, sigma: 1 },
+      product: { min_s: 38, median_s: 10, sigma: 1 },
+      cart: { min_s: 36, median_s: 8, sigma: 1 },
+      cart_action: { min_s: 25, median_s: 9, sigma: 0.7 },
+      checkout: { min_s: 36, median_s: 8, sigma: 1 },
+      purchase: { min_s: 4, median_s: 9, sigma: 0.8 },
     },
   },
   arrivals: {

@@ -12,7 +12,10 @@ export const PAGE_STATES = ["home", "category", "search", "product", "cart"] as 
 export type PageState = (typeof PAGE_STATES)[number];
 /** Where a session can land (a search needs a page to be typed on). */
 export const ENTRY_STATES = ["home", "category", "product"] as const;
-/** What a gap between two events is spent on: the page (or action) before it. */
+/**
+ * What a gap between two events is spent on: the page (or action) before it; checkout = from the cart page
+ * to the checkout click, purchase = on the checkout form until the purchase (or leaving it).
+ */
 export const DWELL_KINDS = ["session_start", ...PAGE_STATES, "cart_action", "checkout", "purchase"] as const;
 export type DwellKind = (typeof DWELL_KINDS)[number];
 export const DECISIONS = ["add_to_cart", "remove_from_cart", "checkout", "purchase"] as const;

@@ -54,6 +54,9 @@ export interface WalkContext {
   tables: Record<Persona, PersonaTables>;
   categories: WeightTable<string>;
   reasons: { browsing: WeightTable<AbandonmentReason>; checkout: WeightTable<AbandonmentReason> };
+  /** Reused by every walk (walks run one at a time): no cart or set to allocate per session. */
+  cart: Cart;
+  viewed: Set<string>;
 }
 
 export function walkContext(config: SimulatorConfig, catalog: Catalog, dwell: DwellSampler): WalkContext {
@@ -83,6 +86,8 @@ export function walkContext(config: SimulatorConfig, catalog: Catalog, dwell: Dw
       browsing: weightTable(config.abandonment_reasons.browsing),
       checkout: weightTable(config.abandonment_reasons.checkout),
     },
+    cart: new Cart(),
+    viewed: new Set(),
   };
 }
 
@@ -116,8 +121,10 @@ export function walkSession(
   const intent = latent.intent;
   const sensitivity = user.priceSensitivity;
   const actions: Action[] = [];
-  const cart = new Cart();
-  const viewed = new Set<string>();
+  const cart = ctx.cart;
+  const viewed = ctx.viewed;
+  cart.clear();
+  viewed.clear();
   let at = 0;
   let kind: DwellKind = "session_start";
   let pages = 0;
@@ -126,9 +133,12 @@ export function walkSession(
   let category: string | undefined;
   let justAdded = false;
 
-  /** Appends an event after the dwell on the previous page; false when warm start turned it into session_start. */
-  const push = (a: Action, next: DwellKind): boolean => {
-    if (actions.length > 0) at += dwell.sample(kind, rng);
+  /**
+   * Appends an event after the dwell on the previous page (or `gapKind`), then the user is on `next`;
+   * false when warm start turned the event into session_start.
+   */
+  const push = (a: Action, next: DwellKind, gapKind?: DwellKind): boolean => {
+    if (actions.length > 0) at += dwell.sample(gapKind ?? kind, rng);
     kind = next;
     if (actions.length === resetAt) {
       cart.clear();
@@ -192,7 +202,10 @@ export function walkSession(
     const checkout =
       pc.decisions.checkout + fx.intent.checkout * intent - fx.price.checkout * sensitivity * cartValueTerm();
     if (!rng.chance(sigmoid(checkout))) return "none";
-    if (!push({ type: "checkout_initiated", at: 0, cartCents: cart.cents }, "checkout")) return "none";
+    // The click from the cart page to checkout has its own (short) dwell; then the user is on the form.
+    if (!push({ type: "checkout_initiated", at: 0, cartCents: cart.cents }, "purchase", "checkout")) {
+      return "none";
+    }
     const buy =
       pc.decisions.purchase + fx.intent.purchase * intent - fx.price.purchase * sensitivity * cartValueTerm();
     if (!rng.chance(sigmoid(buy))) {

@@ -11,6 +11,8 @@ import {
   type ValidationResult,
   validateDataset,
 } from "../../validation/index.ts";
+import { buildPhase1Dataset, craftDataset } from "../baseline/fixtures.ts";
+import { runCli } from "../helpers/cli.ts";
 import {
   editTrainingFile,
   phase1Config,
@@ -398,5 +400,60 @@ describe("could not run: exit 3 with a clear message", { timeout: HEAVY_MS }, ()
       /checks\.0\.metric: unknown metric; known metrics: event_share\.session_start/,
     );
     expect(b.error!.message).toMatch(/checks\.1\.colour: unknown key/);
+  });
+});
+
+// Leaks in the files people train on, crafted into the prediction-point variant (its baselines are far from
+// derivable, so the crafted leak is the only one there): the gate exits 2 and its message names the columns.
+describe("crafted leaks in the training files exit 2 and name the features", { timeout: 900_000 }, () => {
+  let leakRoot: string;
+  let good: string;
+  const PP = ["train_prediction_point.parquet", "test_prediction_point.parquet"];
+  const checkLine = (stdout: string, id: string) =>
+    stdout.split("\n").find((l) => l.includes(` ${id}: `)) ?? "";
+
+  beforeAll(async () => {
+    leakRoot = tempRoot("leak");
+    good = await buildPhase1Dataset(leakRoot, join(leakRoot, "good"));
+  }, 900_000);
+  afterAll(() => removeRoot(leakRoot));
+
+  it("the untouched prediction-point variant passes both leak checks", async () => {
+    const r = await validateDataset(good, { reports: false });
+    for (const id of [
+      "learnability.univariate.prediction_point.is_converted",
+      "learnability.multivariate.prediction_point.is_converted",
+    ])
+      expect(byId(r, id).status, byId(r, id).message).toBe("pass");
+  });
+
+  it("a feature column replaced by the label (univariate leak)", async () => {
+    const dir = await craftDataset(good, join(leakRoot, "univariate"), PP, [
+      "UPDATE t SET pp_page_views = CAST(is_converted AS INTEGER)",
+    ]);
+    const v = runCli(["validate", dir], { timeoutMs: 900_000 });
+    expect(v.code).toBe(2);
+    expect(checkLine(v.stdout, "learnability.univariate.prediction_point.is_converted")).toMatch(
+      /FAIL +learnability\.univariate\.prediction_point\.is_converted: prediction_point is_converted: the label is derivable from a single feature: pp_page_views alone has test ROC AUC 1\.000/,
+    );
+    expect(checkLine(v.stdout, "learnability.multivariate.prediction_point.is_converted")).toMatch(
+      /the label is derivable from the features: .*drop-column importance: pp_page_views \(AUC 0\.\d+ without it\)/,
+    );
+  });
+
+  it("two feature columns whose difference is the label (multivariate leak)", async () => {
+    const dir = await craftDataset(good, join(leakRoot, "multivariate"), PP, [
+      "UPDATE t SET prior_sessions = prior_closed_sessions + CAST(is_converted AS INTEGER)",
+    ]);
+    const v = runCli(["validate", dir], { timeoutMs: 900_000 });
+    expect(v.code).toBe(2);
+    const line = checkLine(v.stdout, "learnability.multivariate.prediction_point.is_converted");
+    expect(line).toMatch(
+      /FAIL +learnability\.multivariate\.prediction_point\.is_converted: prediction_point is_converted: the label is derivable from the features: logistic regression test ROC AUC (0\.99\d|1\.000)/,
+    );
+    expect(line).toMatch(/drop-column importance: .*prior_sessions \(AUC 0\.\d+ without it\)/);
+    expect(line).toMatch(/prior_closed_sessions \(AUC 0\.\d+ without it\)/);
+    // No single column gives it away: only the pair does, which a one-column check cannot see.
+    expect(checkLine(v.stdout, "learnability.univariate.prediction_point.is_converted")).toBe("");
   });
 });

@@ -12,12 +12,15 @@ export interface SessionFacts {
   /** Cart value left at the end, in cents (0 after a purchase empties it). */
   cartCents: number;
   durationMs: number;
+  /** Every gap between consecutive events. */
   gapsMs: number[];
+  /** Time on a page: the gap after each page_view or product_view. */
+  dwellMs: number[];
   events: number;
 }
 
 export function sessionFacts(events: readonly ClickEvent[]): SessionFacts[] {
-  const by = new Map<string, SessionFacts & { last: number; first: number }>();
+  const by = new Map<string, SessionFacts & { last: number; first: number; lastType: string }>();
   for (const e of events) {
     const t = Date.parse(e.event_time);
     let s = by.get(e.session_id);
@@ -32,14 +35,18 @@ export function sessionFacts(events: readonly ClickEvent[]): SessionFacts[] {
         cartCents: 0,
         durationMs: 0,
         gapsMs: [],
+        dwellMs: [],
         events: 0,
         first: t,
         last: t,
+        lastType: e.event_type,
       };
       by.set(e.session_id, s);
     } else {
       s.gapsMs.push(t - s.last);
+      if (s.lastType === "page_view" || s.lastType === "product_view") s.dwellMs.push(t - s.last);
       s.last = t;
+      s.lastType = e.event_type;
       s.durationMs = t - s.first;
     }
     s.events++;
