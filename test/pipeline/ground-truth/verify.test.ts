@@ -22,7 +22,7 @@ describe("verifySessions", () => {
     expect(v.elapsedS).toBeGreaterThan(0);
     expect(describeVerification(v)).toMatch(
       new RegExp(
-        `^ground truth: user_sessions equals the DuckDB batch sessions row for row \\(${rows.length} rows, [\\d.]+ s\\)$`,
+        `^ground truth: user_sessions equals the DuckDB batch sessions row for row \\(${rows.length.toLocaleString("en-US")} rows, [\\d.]+ s\\)$`,
       ),
     );
   });
