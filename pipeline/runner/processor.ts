@@ -265,8 +265,9 @@ export class PartitionProcessor {
 
   /**
    * Commits everything processed since the last flush in one transaction. `final` closes every open
-   * session first (end of stream). Throws FencedError (after dropping the partitions) when another
-   * consumer took over.
+   * session first (end of stream). Throws FencedError when another consumer took over, or the error of a
+   * failed commit; either way the partitions are dropped first and must be assigned again (reloaded from
+   * the last commit) before they are processed further.
    */
   async flush(final = false): Promise<FlushResult> {
     const parts = this.ownedPartitions();
@@ -333,10 +334,6 @@ export class PartitionProcessor {
         state: { maxEventTimeMs: sc.maxEventTimeMs, ended: final || o.ended },
       });
     }
-    // The archive and the dead-letter topic must hold everything a commit covers: write them first
-    // (at least once; a replay after a crash may repeat some, compaction and readers dedupe).
-    this.opts.archive?.writePending();
-    if (deadLetters.length) await this.opts.deadLetterSink?.(deadLetters);
     const batch: CommitBatch = {
       group: this.opts.group,
       topic: this.opts.topic,
@@ -349,12 +346,16 @@ export class PartitionProcessor {
       deadLetters,
     };
     try {
+      // The archive and the dead-letter topic must hold everything a commit covers: write them first
+      // (at least once; a replay after a crash may repeat some, compaction and readers dedupe).
+      this.opts.archive?.writePending();
+      if (deadLetters.length) await this.opts.deadLetterSink?.(deadLetters);
       await this.opts.sink.commit(batch);
     } catch (err) {
-      if (err instanceof FencedError) {
-        this.opts.observer?.fenced?.(parts);
-        this.revoke(parts);
-      }
+      // Fenced or not (PostgreSQL restarting, Kafka away), the changes drained above are gone from the
+      // core: the only state to continue from is the last commit, so the partitions must be reloaded.
+      if (err instanceof FencedError) this.opts.observer?.fenced?.(parts);
+      this.revoke(parts);
       throw err;
     }
     const commitMs = Date.now();

@@ -54,6 +54,9 @@ export interface WalkContext {
   tables: Record<Persona, PersonaTables>;
   categories: WeightTable<string>;
   reasons: { browsing: WeightTable<AbandonmentReason>; checkout: WeightTable<AbandonmentReason> };
+  /** Reused by every walk (walks run one at a time): no cart or set to allocate per session. */
+  cart: Cart;
+  viewed: Set<string>;
 }
 
 export function walkContext(config: SimulatorConfig, catalog: Catalog, dwell: DwellSampler): WalkContext {
@@ -83,6 +86,8 @@ export function walkContext(config: SimulatorConfig, catalog: Catalog, dwell: Dw
       browsing: weightTable(config.abandonment_reasons.browsing),
       checkout: weightTable(config.abandonment_reasons.checkout),
     },
+    cart: new Cart(),
+    viewed: new Set(),
   };
 }
 
@@ -116,8 +121,10 @@ export function walkSession(
   const intent = latent.intent;
   const sensitivity = user.priceSensitivity;
   const actions: Action[] = [];
-  const cart = new Cart();
-  const viewed = new Set<string>();
+  const cart = ctx.cart;
+  const viewed = ctx.viewed;
+  cart.clear();
+  viewed.clear();
   let at = 0;
   let kind: DwellKind = "session_start";
   let pages = 0;

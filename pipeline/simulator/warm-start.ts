@@ -30,6 +30,8 @@ export interface WarmSession {
 interface PoolEntry {
   seed: number;
   durationMs: number;
+  /** Time of each action (ms after the first): where a warm session's visible part begins. */
+  times: Float64Array;
 }
 
 /**
@@ -66,7 +68,11 @@ export class SessionPool {
       const { plan } = draw(ctx, population, seed);
       events += plan.actions.length;
       duration += plan.durationMs;
-      this.entries.push({ seed, durationMs: plan.durationMs });
+      this.entries.push({
+        seed,
+        durationMs: plan.durationMs,
+        times: Float64Array.from(plan.actions, (a) => a.at),
+      });
     }
     this.stats = { meanEvents: events / size, meanDurationMs: duration / size };
   }
@@ -87,9 +93,8 @@ export class SessionPool {
       }
       const entry = this.entries[j]!;
       const age = Math.min(entry.durationMs, Math.max(0, Math.round(target - before)));
-      const first = draw(this.ctx, this.population, entry.seed).plan;
-      let from = first.actions.findIndex((a) => a.at > age);
-      if (from < 1) from = first.actions.length - 1;
+      let from = entry.times.findIndex((at) => at > age);
+      if (from < 1) from = entry.times.length - 1;
       // Walked again with the same stream: identical up to `from`, a fresh session from there on.
       const { user, latent, plan } = draw(this.ctx, this.population, entry.seed, from);
       out.push({ user, latent, plan, from, offsetMs: -age });
