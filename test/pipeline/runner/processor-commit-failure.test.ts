@@ -3,33 +3,13 @@
 // reload from the last commit and a replay the table equals the ground truth. Found by the fault suite's
 // PostgreSQL restart, where sessions lost events and the next ones were dead-lettered as out of sequence.
 import { describe, expect, it } from "vitest";
-import { CONTROL_HEADERS, END_OF_STREAM } from "../../../pipeline/events/index.ts";
-import { compareSessions, groundTruthSessions } from "../../../pipeline/ground-truth/index.ts";
 import { PartitionProcessor } from "../../../pipeline/runner/index.ts";
-import { eventToNdjson, resolveSimulatorConfig, simulate } from "../../../pipeline/simulator/index.ts";
-import { openStore } from "../../../pipeline/store/index.ts";
-import type { ConsumedMessage } from "../../../pipeline/transport/index.ts";
-import { expectSameSessions } from "../../helpers/sessions.ts";
+import { expectClosedGroundTruth, partitionMessages, withMemoryStore } from "./fixtures.ts";
 
 describe("PartitionProcessor after a failed commit", () => {
   it("gives its partitions up, and a reload from the last commit ends equal to the ground truth", async () => {
-    const { events } = simulate(resolveSimulatorConfig({}, { seed: 7, duration_s: 300, users: 40 }));
-    const messages: ConsumedMessage[] = events.map((e, i) => ({
-      offset: i,
-      key: e.user_id,
-      value: eventToNdjson(e),
-      headers: {},
-      timestamp: 0,
-    }));
-    messages.push({
-      offset: events.length,
-      key: "x",
-      value: END_OF_STREAM,
-      headers: { ...CONTROL_HEADERS },
-      timestamp: 0,
-    });
-    const store = await openStore({ kind: "pglite", db: { dataDir: "memory://" } });
-    try {
+    const { events, messages } = partitionMessages({ seed: 7, duration_s: 300, users: 40 });
+    await withMemoryStore(async (store) => {
       let failNext = false;
       const sink: typeof store.sink = Object.create(store.sink);
       sink.commit = async (batch) => {
@@ -56,11 +36,7 @@ describe("PartitionProcessor after a failed commit", () => {
       await proc.flush();
       proc.process(0, messages.slice(3 * step));
       await proc.flush();
-      const actual = await store.reader.readSessions();
-      expect(actual.every((r) => r.ended_by !== null)).toBe(true);
-      expectSameSessions(await compareSessions(await groundTruthSessions({ events }), actual));
-    } finally {
-      await store.close();
-    }
+      await expectClosedGroundTruth(store, events);
+    });
   }, 120_000);
 });

@@ -2,33 +2,13 @@
 // store and continues. The final table must equal the ground truth (the oracle), with nothing left open.
 import { describe, expect, it } from "vitest";
 import { FencedError } from "../../../pipeline/errors/index.ts";
-import { CONTROL_HEADERS, END_OF_STREAM } from "../../../pipeline/events/index.ts";
-import { compareSessions, groundTruthSessions } from "../../../pipeline/ground-truth/index.ts";
 import { PartitionProcessor } from "../../../pipeline/runner/index.ts";
-import { eventToNdjson, resolveSimulatorConfig, simulate } from "../../../pipeline/simulator/index.ts";
-import { openStore } from "../../../pipeline/store/index.ts";
-import type { ConsumedMessage } from "../../../pipeline/transport/index.ts";
-import { expectSameSessions } from "../../helpers/sessions.ts";
+import { expectClosedGroundTruth, partitionMessages, withMemoryStore } from "./fixtures.ts";
 
 describe("PartitionProcessor fencing", () => {
   it("a fenced processor reloads state and offsets and ends equal to the ground truth", async () => {
-    const { events } = simulate(resolveSimulatorConfig({}, { seed: 5, duration_s: 300, users: 40 }));
-    const messages: ConsumedMessage[] = events.map((e, i) => ({
-      offset: i,
-      key: e.user_id,
-      value: eventToNdjson(e),
-      headers: {},
-      timestamp: 0,
-    }));
-    messages.push({
-      offset: events.length,
-      key: "x",
-      value: END_OF_STREAM,
-      headers: { ...CONTROL_HEADERS },
-      timestamp: 0,
-    });
-    const store = await openStore({ kind: "pglite", db: { dataDir: "memory://" } });
-    try {
+    const { events, messages } = partitionMessages({ seed: 5, duration_s: 300, users: 40 });
+    await withMemoryStore(async (store) => {
       const make = () =>
         new PartitionProcessor({ group: "g", topic: "t", sink: store.sink, reader: store.reader });
       const a = make();
@@ -52,11 +32,7 @@ describe("PartitionProcessor fencing", () => {
       b.process(0, messages.slice(reloaded));
       await b.flush();
       await expect(a.flush()).rejects.toBeInstanceOf(FencedError);
-      const actual = await store.reader.readSessions();
-      expect(actual.every((r) => r.ended_by !== null)).toBe(true);
-      expectSameSessions(await compareSessions(await groundTruthSessions({ events }), actual));
-    } finally {
-      await store.close();
-    }
+      await expectClosedGroundTruth(store, events);
+    });
   }, 120_000);
 });

@@ -2,33 +2,13 @@
 // then. A processor restarted after any commit (reading records, snapshot and log) must end equal to the
 // ground truth, and the log a restart reads must stay bounded.
 import { describe, expect, it } from "vitest";
-import { CONTROL_HEADERS, END_OF_STREAM } from "../../../pipeline/events/index.ts";
-import { compareSessions, groundTruthSessions } from "../../../pipeline/ground-truth/index.ts";
 import { PartitionProcessor } from "../../../pipeline/runner/index.ts";
-import { eventToNdjson, resolveSimulatorConfig, simulate } from "../../../pipeline/simulator/index.ts";
-import { openStore } from "../../../pipeline/store/index.ts";
-import type { ConsumedMessage } from "../../../pipeline/transport/index.ts";
-import { expectSameSessions } from "../../helpers/sessions.ts";
+import { expectClosedGroundTruth, partitionMessages, withMemoryStore } from "./fixtures.ts";
 
 describe("PartitionProcessor state log", () => {
   it("restarts from records + snapshot + log after every few commits and ends equal to the ground truth", async () => {
-    const { events } = simulate(resolveSimulatorConfig({}, { seed: 11, duration_s: 200, users: 30 }));
-    const messages: ConsumedMessage[] = events.map((e, i) => ({
-      offset: i,
-      key: e.user_id,
-      value: eventToNdjson(e),
-      headers: {},
-      timestamp: 0,
-    }));
-    messages.push({
-      offset: events.length,
-      key: "x",
-      value: END_OF_STREAM,
-      headers: { ...CONTROL_HEADERS },
-      timestamp: 0,
-    });
-    const store = await openStore({ kind: "pglite", db: { dataDir: "memory://" } });
-    try {
+    const { events, messages } = partitionMessages({ seed: 11, duration_s: 200, users: 30 });
+    await withMemoryStore(async (store) => {
       // A tiny log budget: snapshots happen every few commits.
       const make = () =>
         new PartitionProcessor({
@@ -73,11 +53,7 @@ describe("PartitionProcessor state log", () => {
       // (an entry holds at most the changed bases, never more than a snapshot's).
       expect(maxLogBytes).toBeLessThanOrEqual(4 * maxSnapshotBytes);
       expect((await store.reader.loadStateLog(0)).length).toBeLessThan(commits);
-      const actual = await store.reader.readSessions();
-      expect(actual.every((r) => r.ended_by !== null)).toBe(true);
-      expectSameSessions(await compareSessions(await groundTruthSessions({ events }), actual));
-    } finally {
-      await store.close();
-    }
+      await expectClosedGroundTruth(store, events);
+    });
   }, 180_000);
 });
