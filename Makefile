@@ -1,5 +1,6 @@
 # cartstream: every target installs dependencies itself when node_modules is missing or older than
-# the lockfile. Variables: CONFIG (simulator config), NAME (dataset name), SEED, BACKEND (embedded|kafka).
+# the lockfile. Variables: CONFIG (simulator config), NAME (dataset name), SEED, BACKEND (embedded|kafka),
+# PROFILE (validation profile; default NAME when validation/profiles/NAME.json exists, else phase1).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export TZ := UTC
@@ -28,8 +29,11 @@ help:
 
 install: $(STAMP)
 
+# A dataset named like a validation profile (NAME=industry-2024) is validated against that profile.
+PROFILE ?= $(if $(wildcard validation/profiles/$(NAME).json),$(NAME))
+
 dataset: $(STAMP)
-	$(CS) dataset $(if $(CONFIG),--config $(CONFIG)) $(if $(SEED),--seed $(SEED)) $(if $(NAME),--name $(NAME)) $(if $(BACKEND),--backend $(BACKEND))
+	$(CS) dataset $(if $(CONFIG),--config $(CONFIG)) $(if $(SEED),--seed $(SEED)) $(if $(NAME),--name $(NAME)) $(if $(BACKEND),--backend $(BACKEND)) $(if $(PROFILE),--profile $(PROFILE))
 
 validate: $(STAMP)
 	$(CS) validate $(if $(PROFILE),--profile $(PROFILE)) $(if $(STRICT),--strict) data/datasets/$(or $(NAME),phase1)

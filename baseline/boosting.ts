@@ -30,7 +30,10 @@ export interface Binner {
   bins: number;
 }
 
-/** Feature-major bins: feature f of row i at f * rows + i; bins - 1 is the NULL/unseen bin. */
+/**
+ * Row-major bins: feature f of row i at i * features + f (a histogram pass reads each row's gradient once and
+ * its bins contiguously); bins - 1 is the NULL/unseen bin.
+ */
 export interface Binned {
   rows: number;
   features: number;
@@ -122,15 +125,15 @@ export function binFrame(binner: Binner, frame: Frame): Binned {
   const n = frame.rows;
   const data = new Uint8Array(n * binner.features.length);
   const missing = binner.bins - 1;
+  const width = binner.features.length;
   binner.features.forEach((f, j) => {
-    const o = j * n;
     if (f.kind === "numeric") {
       const col = frame.numeric.get(f.name)!;
       for (let i = 0; i < n; i++)
-        data[o + i] = Number.isNaN(col[i]!) ? missing : binOf(f.thresholds, col[i]!);
+        data[i * width + j] = Number.isNaN(col[i]!) ? missing : binOf(f.thresholds, col[i]!);
     } else {
       const col = frame.categorical.get(f.name)!;
-      for (let i = 0; i < n; i++) data[o + i] = f.levels.get(col[i] ?? "(NULL)") ?? missing;
+      for (let i = 0; i < n; i++) data[i * width + j] = f.levels.get(col[i] ?? "(NULL)") ?? missing;
     }
   });
   return { rows: n, features: binner.features.length, bins: binner.bins, data };
@@ -153,16 +156,18 @@ function histogram(
   g: Float64Array,
   h: Float64Array,
 ) {
-  const { rows, bins, features, data } = b;
+  const { bins, features, data } = b;
   const hist = new Float64Array(features * bins * 3);
-  for (let f = 0; f < features; f++) {
-    const o = f * rows;
-    const ho = f * bins * 3;
-    for (let k = start; k < end; k++) {
-      const r = order[k]!;
-      const at = ho + data[o + r]! * 3;
-      hist[at] = hist[at]! + g[r]!;
-      hist[at + 1] = hist[at + 1]! + h[r]!;
+  const stride = bins * 3;
+  for (let k = start; k < end; k++) {
+    const r = order[k]!;
+    const gr = g[r]!;
+    const hr = h[r]!;
+    const o = r * features;
+    for (let f = 0; f < features; f++) {
+      const at = f * stride + data[o + f]! * 3;
+      hist[at] = hist[at]! + gr;
+      hist[at + 1] = hist[at + 1]! + hr;
       hist[at + 2] = hist[at + 2]! + 1;
     }
   }
@@ -245,11 +250,11 @@ function growTree(
       }
       gain[split.feature] = gain[split.feature]! + split.gain;
       // In-place partition of order[start, end): rows with bin <= split.bin first.
-      const col = split.feature * rows;
+      const width = b.features;
       let i = node.start;
       let j = node.end - 1;
       while (i <= j) {
-        if (b.data[col + order[i]!]! <= split.bin) i++;
+        if (b.data[order[i]! * width + split.feature]! <= split.bin) i++;
         else {
           const t = order[i]!;
           order[i] = order[j]!;
@@ -262,7 +267,8 @@ function growTree(
       const small = leftSmaller
         ? histogram(b, order, node.start, mid, g, h)
         : histogram(b, order, mid, node.end, g, h);
-      const large = Float64Array.from(node.hist, (v, k) => v - small[k]!);
+      const large = new Float64Array(small.length);
+      for (let k = 0; k < large.length; k++) large[k] = node.hist[k]! - small[k]!;
       const l: Node = {
         start: node.start,
         end: mid,
@@ -330,13 +336,15 @@ export function fitBoosting(b: Binned, y: Uint8Array, s: BoostingSettings): Boos
 
 export function predictBoosting(fit: BoostingFit, b: Binned): Float64Array {
   const n = b.rows;
+  const width = b.features;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let z = fit.init;
+    const o = i * width;
     for (const t of fit.trees) {
       let node = 0;
       while (t.feature[node]! >= 0) {
-        node = b.data[t.feature[node]! * n + i]! <= t.bin[node]! ? t.left[node]! : t.right[node]!;
+        node = b.data[o + t.feature[node]!]! <= t.bin[node]! ? t.left[node]! : t.right[node]!;
       }
       z += t.value[node]!;
     }

@@ -131,11 +131,30 @@ export function scoreClassifier(y: Uint8Array, p: Float64Array, curvePoints = 10
   };
 }
 
-/** AUC of a single column as a score, oriented (>= 0.5): NULLs placed at whichever end separates better. */
+/**
+ * AUC of a single column as a score, oriented (>= 0.5): NULLs placed at whichever end separates better. One
+ * sort of the non-NULL values; the NULL rows' pairs are counted directly for both placements.
+ */
 export function singleColumnAuc(y: Uint8Array, values: Float64Array): number {
-  const low = Float64Array.from(values, (v) => (Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v));
-  const high = Float64Array.from(values, (v) => (Number.isNaN(v) ? Number.POSITIVE_INFINITY : v));
-  const a = rocAuc(y, low);
-  const b = rocAuc(y, high);
-  return Math.max(a, 1 - a, b, 1 - b);
+  const keep: number[] = [];
+  let posNull = 0;
+  let negNull = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isNaN(values[i]!)) keep.push(i);
+    else if (y[i] === 1) posNull++;
+    else negNull++;
+  }
+  const yv = Uint8Array.from(keep, (i) => y[i]!);
+  const sv = Float64Array.from(keep, (i) => values[i]!);
+  let posVal = 0;
+  for (const v of yv) posVal += v;
+  const negVal = yv.length - posVal;
+  const pos = posVal + posNull;
+  const neg = negVal + negNull;
+  if (pos === 0 || neg === 0) return Number.NaN;
+  const inner = posVal > 0 && negVal > 0 ? rocAuc(yv, sv) * posVal * negVal : 0;
+  const ties = 0.5 * posNull * negNull;
+  const low = (inner + posVal * negNull + ties) / (pos * neg);
+  const high = (inner + posNull * negVal + ties) / (pos * neg);
+  return Math.max(low, 1 - low, high, 1 - high);
 }

@@ -19,6 +19,15 @@ export function renderModelCard(report: BaselineReport): string {
       .filter((m) => m.derivable)
       .map((m) => `${r.variant} ${r.label} (${MODEL_LABELS[m.model]}, AUC ${fmt(m.test.rocAuc)})`),
   );
+  // At or above the threshold overall but not inside the funnel stratum: the funnel's structure, said so.
+  const structural = report.results.flatMap((r) =>
+    r.models
+      .filter((m) => !m.derivable && m.stratum && m.test.rocAuc >= o.leak.auc)
+      .map(
+        (m) =>
+          `${r.variant} ${r.label} (${MODEL_LABELS[m.model]}, AUC ${fmt(m.test.rocAuc)}, ${fmt(m.stratum!.rocAuc)} among sessions with ${m.stratum!.column} > ${m.stratum!.above})`,
+      ),
+  );
   return [
     BEGIN,
     "## Baseline models (model card)",
@@ -31,7 +40,10 @@ export function renderModelCard(report: BaselineReport): string {
     "",
     "- **Intended use**: a yardstick for your own models and a check that the labels are learnable but not given away. Test ROC AUC at or above " +
       `${o.leak.auc} means the label is derivable from the features (a leak); ` +
-      (derivable.length > 0 ? `**here: ${derivable.join("; ")}**.` : "no model reaches it here."),
+      (derivable.length > 0 ? `**here: ${derivable.join("; ")}**.` : "no label is derivable here.") +
+      (structural.length > 0
+        ? ` Above the threshold overall but not among the sessions that took the funnel step every positive needs (the funnel's structure, not a leak): ${structural.join("; ")}.`
+        : ""),
     "- **Caveats**: the sessions are simulated, so what the models learn is the simulator's behaviour model; probabilities reflect this dataset's class balance (calibrate before reading them as real-world rates); the `full` variant describes whole sessions (a post-session model), the `prediction_point` variant only what was known at the first add-to-cart.",
     END,
   ].join("\n");

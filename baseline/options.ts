@@ -41,6 +41,8 @@ export const baselineOptionsSchema = z
         maxIterations: int(1),
         /** Newton stops when the largest coefficient change falls below this. */
         tolerance: z.number().positive(),
+        /** The Hessian is accumulated on at most this many rows (every k-th); the gradient uses every row. */
+        hessianRows: int(1000),
       })
       .strict(),
     boosting: z
@@ -78,15 +80,15 @@ export const DEFAULT_BASELINE_OPTIONS = {
   labels: [...BASELINE_LABELS],
   variants: [...BASELINE_VARIANTS],
   seed: 42,
-  logistic: { l2: 1, maxIterations: 30, tolerance: 1e-6 },
+  logistic: { l2: 1, maxIterations: 50, tolerance: 1e-6, hessianRows: 100_000 },
   boosting: {
-    trees: 120,
+    trees: 100,
     learningRate: 0.1,
     maxDepth: 5,
     minLeafRows: 20,
     bins: 64,
     l2: 1,
-    maxTrainRows: 200_000,
+    maxTrainRows: 100_000,
   },
   importance: { maxRows: 20_000, top: 10 },
   leak: {

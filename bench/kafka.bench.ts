@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openPgDb, quoteIdent } from "../pipeline/store/index.ts";
 import { KafkaTransport } from "../pipeline/transport/index.ts";
+import { childCpuSeconds } from "./child-cpu.ts";
 import { machineLine, printTable } from "./table.ts";
 
 const { values } = parseArgs({
@@ -105,7 +106,7 @@ async function replay(
   events: number,
   extra: string[],
   procs: number,
-): Promise<{ events: number; seconds: number; afterStart: number }> {
+): Promise<{ events: number; seconds: number; afterStart: number; cpuS: number | null }> {
   const { name, topic } = await newTopic(tag);
   const produced = JSON.parse(
     cli([
@@ -122,12 +123,19 @@ async function replay(
     ]).stdout.trim(),
   );
   const t0 = performance.now();
+  const cpu0 = childCpuSeconds();
   const aggs = Array.from({ length: procs }, () => aggregator(name, topic, extra));
   await Promise.all(aggs.map((a) => a.done));
   const t1 = performance.now();
+  const cpu1 = childCpuSeconds();
   // Without process start: from the first assignment (the group formed, state loaded) to the last exit.
   const firstAssigned = Math.min(...(await Promise.all(aggs.map((a) => a.assignedAt))));
-  return { events: produced.events, seconds: (t1 - t0) / 1000, afterStart: (t1 - firstAssigned) / 1000 };
+  return {
+    events: produced.events,
+    seconds: (t1 - t0) / 1000,
+    afterStart: (t1 - firstAssigned) / 1000,
+    cpuS: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+  };
 }
 
 function latencyOf(stderr: string): { p50: number; p99: number; count: number } {
@@ -194,6 +202,10 @@ try {
     "",
   ]);
   const ratio = fast.events / fast.afterStart / (naive.events / naive.afterStart);
+  const perCpu = (r: { events: number; cpuS: number | null }) =>
+    r.cpuS === null
+      ? "n/a"
+      : `${Math.round(r.events / r.cpuS).toLocaleString("en-US")} events per CPU s (${r.cpuS.toFixed(1)} CPU s)`;
   for (const rate of [40, 2000]) {
     const l = await latency(rate);
     rows.push([
@@ -214,6 +226,7 @@ try {
   console.log(
     `\nbatched / naive throughput ratio (without process start): ${ratio.toFixed(1)}x (goal >= 20x)`,
   );
+  console.log(`aggregator processes' CPU: batched ${perCpu(fast)}, naive ${perCpu(naive)}`);
   console.log(`end: ${machineLine()}`);
 } finally {
   const db = await openPgDb({});

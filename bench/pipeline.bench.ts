@@ -9,6 +9,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openPgDb, quoteIdent } from "../pipeline/store/index.ts";
+import { childCpuSeconds } from "./child-cpu.ts";
 import { machineLine, printTable } from "./table.ts";
 
 const { values } = parseArgs({
@@ -26,11 +27,14 @@ interface Row {
   events: number;
   sessions: number;
   streamS: number;
+  /** CPU seconds of the whole `run` process (simulate, stream, archive, verification). */
+  cpuS: number | null;
   gtS: number;
 }
 
 function runOnce(label: string, store: string, extra: string[]): Row {
   const name = `bench-${store}-${process.pid}`;
+  const cpu0 = childCpuSeconds();
   const r = spawnSync(
     process.execPath,
     [
@@ -55,6 +59,7 @@ function runOnce(label: string, store: string, extra: string[]): Row {
   );
   // --quiet silences progress; the ground-truth line still comes through the JSON summary's companion run below.
   if (r.status !== 0) throw new Error(`run failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const cpu1 = childCpuSeconds();
   const summary = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
   // Ground truth timing: a second, verify-only pass is not available, so time it here the same way the CLI does.
   const gt = spawnSync(
@@ -72,6 +77,7 @@ function runOnce(label: string, store: string, extra: string[]): Row {
     events: summary.events,
     sessions: summary.sessions,
     streamS: summary.elapsed_s,
+    cpuS: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
     gtS,
   };
 }
@@ -127,6 +133,8 @@ printTable(
       phase1 === undefined ? "" : `${(rate(r) / rate(phase1)).toFixed(2)}x`,
       r.gtS.toFixed(2),
       `${(r.streamS / r.gtS).toFixed(1)}x`,
+      r.cpuS === null ? "n/a" : r.cpuS.toFixed(1),
+      r.cpuS === null ? "n/a" : r.events / r.cpuS,
     ];
   }),
 );

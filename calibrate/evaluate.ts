@@ -6,8 +6,12 @@ import { computeMetrics, type MetricValues, sessionRows } from "./metrics.ts";
 
 export interface EvalSpec {
   seeds: readonly number[];
-  /** Arrival window of each simulation in seconds (shorter than the preset's for speed); null: as configured. */
-  durationS: number | null;
+  /**
+   * Share of the traffic simulated: the rate is scaled, the users, the window, the warm start and everything
+   * else stay as configured, so every user's latent state is still drawn (with few users the metrics would
+   * follow a handful of propensity draws) and only the number of sessions shrinks.
+   */
+  scale: number;
 }
 
 export type Evaluation =
@@ -17,7 +21,7 @@ export type Evaluation =
 /** The config a raw candidate resolves to (defaults <- candidate), or the schema's complaint. */
 export function resolveCandidate(
   raw: unknown,
-  overrides: { seed?: number; duration_s?: number; warm_start?: boolean; end?: "drain" | "cut" } = {},
+  overrides: { seed?: number; rate?: number } = {},
 ): { ok: true; config: SimulatorConfig } | { ok: false; error: string } {
   try {
     return { ok: true, config: resolveSimulatorConfig(raw, overrides, "(candidate)") };
@@ -47,13 +51,13 @@ export function averageMetrics(runs: readonly MetricValues[]): MetricValues {
 }
 
 export function evaluate(raw: unknown, spec: EvalSpec): Evaluation {
+  const full = resolveCandidate(raw);
+  if (!full.ok) return full;
+  const rate = full.config.rate * Math.min(1, spec.scale);
   const perSeed: MetricValues[] = [];
   let events = 0;
   for (const seed of spec.seeds) {
-    const r = resolveCandidate(
-      raw,
-      spec.durationS === null ? { seed } : { seed, duration_s: spec.durationS },
-    );
+    const r = resolveCandidate(raw, { seed, rate });
     if (!r.ok) return r;
     const m = metricsOf(r.config);
     perSeed.push(m.metrics);

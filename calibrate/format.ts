@@ -28,7 +28,7 @@ function table(rows: TargetRow[], valueHeader: string): string[] {
 export function formatRound(r: RoundReport): string {
   const held = r.rows.filter((x) => x.ok).length;
   return [
-    `round ${r.round}: ${held}/${r.rows.length} targets hold on the search seeds; miss ${r.cost.toFixed(4)}; ${r.evaluations} evaluations, ${r.elapsedS.toFixed(1)} s`,
+    `${r.round === 0 ? "start" : `round ${r.round}`}: ${held}/${r.rows.length} targets hold on the search seeds; miss ${r.cost.toFixed(4)}; ${r.evaluations} evaluations, ${r.elapsedS.toFixed(1)} s`,
     ...table(r.rows, "achieved").map((l) => `  ${l}`),
   ].join("\n");
 }

@@ -12,7 +12,7 @@ const CONFIG = {
   background: "white",
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { orient: "bottom" as const, labelFontSize: 11, title: null },
+  legend: { orient: "bottom" as const, labelFontSize: 11, labelLimit: 220, title: null },
   title: { fontSize: 13, subtitleFontSize: 11, subtitleColor: "#555", anchor: "start" as const },
 };
 const COLORS = { domain: Object.values(MODEL_LABELS), range: ["#4c78a8", "#f58518"] };

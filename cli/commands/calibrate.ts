@@ -14,7 +14,7 @@ import {
 import { CALIBRATION_KEY } from "../../pipeline/config/index.ts";
 import { UsageError } from "../../pipeline/errors/index.ts";
 import type { CommandSpec } from "../args.ts";
-import { helpText, intFlag, numberFlag, parseFlags, stringFlag } from "../args.ts";
+import { helpText, intFlag, parseFlags, stringFlag } from "../args.ts";
 import { DEFAULT_CONFIG_PATH, readJsonConfig } from "../config-file.ts";
 
 export const spec: CommandSpec = {
@@ -40,11 +40,11 @@ export const spec: CommandSpec = {
       help: "seeds each candidate is simulated on (metrics averaged)",
       default: String(D.evalSeeds),
     },
-    "eval-duration": {
+    "eval-events": {
       type: "string",
-      arg: "S",
-      help: "arrival window of a search simulation in seconds (at most the config's)",
-      default: String(D.evalDurationS),
+      arg: "N",
+      help: "events per search simulation: the rate is scaled down to it; users and window stay",
+      default: String(D.evalEvents),
     },
     "check-seeds": {
       type: "string",
@@ -93,11 +93,12 @@ export async function run(argv: string[]): Promise<number> {
     {
       profile,
       base: readJsonConfig(basePath),
+      baseSource: basePath,
       knobs: knobsPath === undefined ? undefined : loadKnobs(knobsPath),
       rounds: intFlag(flags, "rounds", 0, 1000),
       seed: intFlag(flags, "seed", 0, 0xffffffff),
       evalSeeds: intFlag(flags, "eval-seeds", 1, 20),
-      evalDurationS: numberFlag(flags, "eval-duration", 0, 31_536_000, true),
+      evalEvents: intFlag(flags, "eval-events", 100, 100_000_000),
       checkSeeds: seedList(stringFlag(flags, "check-seeds")),
     },
     quiet

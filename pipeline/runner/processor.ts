@@ -137,12 +137,11 @@ export class PartitionProcessor {
    * store. Returns the offset to start reading at, per partition.
    */
   async assign(partitions: readonly number[]): Promise<Map<number, number>> {
-    // One snapshot of offsets and state: the previous owner may still be committing.
-    const {
-      offsets,
-      state,
-      log: stateLog,
-    } = await this.opts.reader.loadPartitions(this.opts.group, this.opts.topic, partitions);
+    const { offsets, state } = await this.opts.reader.loadAssignment(
+      this.opts.group,
+      this.opts.topic,
+      partitions,
+    );
     const start = new Map<number, number>();
     for (const p of partitions) {
       this.core.dropPartition(p);
@@ -152,8 +151,8 @@ export class PartitionProcessor {
       let logBytes = 0;
       const closedSince = new Map<string, BaseState>();
       if (off !== undefined) {
-        const records = state.get(p) ?? [];
-        const log = (stateLog.get(p) ?? []).map((e) => e.bases);
+        const { records, log: entries } = state.get(p)!;
+        const log = entries.map((e) => e.bases);
         const maxEventTimeMs =
           (off.state as { maxEventTimeMs?: number | null } | null)?.maxEventTimeMs ?? null;
         const loaded = stateFromRecords(p, maxEventTimeMs, records, log);

@@ -18,7 +18,7 @@ export {
 export { openPgDb, PgDb, redactUrl } from "./pg-db.ts";
 export { openPgliteDb, PgliteDb } from "./pglite-db.ts";
 export { type PgliteServer, type PgliteServerOptions, servePglite } from "./pglite-server.ts";
-export { SessionReader } from "./reader.ts";
+export { type LoadedAssignment, type PartitionStateRows, SessionReader } from "./reader.ts";
 export { readSessionPages, type SessionPagesOptions } from "./session-pages.ts";
 export { SessionSink } from "./sink.ts";
 export { openStore, type Store, type StoreOptions } from "./store.ts";

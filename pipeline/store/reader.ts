@@ -3,7 +3,7 @@
 // strings that were written, DECIMAL and BIGINT as JS numbers.
 import type { SessionRow, StateKind } from "../model/index.ts";
 import { SELECT_SESSIONS_SQL } from "./columns.ts";
-import { type Db, toNumber } from "./db.ts";
+import { type Db, type Row, toNumber } from "./db.ts";
 import type { DeadLetterRow, JsonValue, PartitionOffset, StateLogEntry, StateRecord } from "./types.ts";
 
 const SELECT_OFFSETS = `SELECT kafka_partition, next_offset::text AS next_offset, watermark_ms::text AS watermark_ms,
@@ -34,44 +34,41 @@ export class SessionReader {
 
   /** Committed offsets of a consumer group on a topic: partition -> next offset, watermark, state. */
   async loadOffsets(group: string, topic: string): Promise<Map<number, PartitionOffset>> {
-    return offsetsFrom(await this.#db.query(SELECT_OFFSETS, [group, topic]));
+    return parseOffsets(await this.#db.query(SELECT_OFFSETS, [group, topic]));
+  }
+
+  /**
+   * What a consumer taking over partitions reads, from ONE snapshot of the store (a repeatable-read
+   * transaction): the group's offsets, and each partition's state records and state log. Read in separate
+   * statements, a commit of the previous owner in between would pair an older offset with newer state.
+   */
+  async loadAssignment(
+    group: string,
+    topic: string,
+    partitions: readonly number[],
+  ): Promise<LoadedAssignment> {
+    return this.#db.transaction(async (tx) => {
+      await tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      const offsets = parseOffsets(await tx.query(SELECT_OFFSETS, [group, topic]));
+      const state = new Map<number, PartitionStateRows>();
+      for (const p of partitions) {
+        state.set(p, {
+          records: parseState(await tx.query(SELECT_STATE, [p])),
+          log: parseLog(p, await tx.query(SELECT_STATE_LOG, [p])),
+        });
+      }
+      return { offsets, state };
+    });
   }
 
   /** Open sessions' state rows of one partition, by kind and key. */
   async loadSessionState(partition: number): Promise<StateRecord[]> {
-    return stateFrom(await this.#db.query(SELECT_STATE, [partition]));
-  }
-
-  /**
-   * The committed offsets and the state rows of `partitions`, read in one REPEATABLE READ transaction: one
-   * snapshot, so a commit by the partition's previous owner that lands in between cannot pair an older offset
-   * row with newer state (reading them apart made an aggregator reject its own store's state on a rebalance).
-   */
-  async loadPartitions(
-    group: string,
-    topic: string,
-    partitions: readonly number[],
-  ): Promise<{
-    offsets: Map<number, PartitionOffset>;
-    state: Map<number, StateRecord[]>;
-    log: Map<number, StateLogEntry[]>;
-  }> {
-    return this.#db.transaction(async (tx) => {
-      await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-      const offsets = offsetsFrom(await tx.query(SELECT_OFFSETS, [group, topic]));
-      const state = new Map<number, StateRecord[]>();
-      const log = new Map<number, StateLogEntry[]>();
-      for (const p of partitions) {
-        state.set(p, stateFrom(await tx.query(SELECT_STATE, [p])));
-        log.set(p, logFrom(p, await tx.query(SELECT_STATE_LOG, [p])));
-      }
-      return { offsets, state, log };
-    });
+    return parseState(await this.#db.query(SELECT_STATE, [partition]));
   }
 
   /** A partition's session_state_log rows in commit order (the oldest is its last snapshot, if any). */
   async loadStateLog(partition: number): Promise<StateLogEntry[]> {
-    return logFrom(partition, await this.#db.query(SELECT_STATE_LOG, [partition]));
+    return parseLog(partition, await this.#db.query(SELECT_STATE_LOG, [partition]));
   }
 
   /** Every row of user_sessions, ordered by session_id (byte order, the same on every server). */
@@ -99,7 +96,18 @@ export class SessionReader {
   }
 }
 
-function offsetsFrom(rows: Record<string, unknown>[]): Map<number, PartitionOffset> {
+/** A partition's state rows as loadAssignment reads them. */
+export interface PartitionStateRows {
+  records: StateRecord[];
+  log: StateLogEntry[];
+}
+
+export interface LoadedAssignment {
+  offsets: Map<number, PartitionOffset>;
+  state: Map<number, PartitionStateRows>;
+}
+
+function parseOffsets(rows: Row[]): Map<number, PartitionOffset> {
   return new Map(
     rows.map((r) => [
       toNumber(r["kafka_partition"]),
@@ -112,7 +120,7 @@ function offsetsFrom(rows: Record<string, unknown>[]): Map<number, PartitionOffs
   );
 }
 
-function stateFrom(rows: Record<string, unknown>[]): StateRecord[] {
+function parseState(rows: Row[]): StateRecord[] {
   return rows.map((r) => ({
     kind: String(r["kind"]) as StateKind,
     key: String(r["state_key"]),
@@ -121,6 +129,6 @@ function stateFrom(rows: Record<string, unknown>[]): StateRecord[] {
   }));
 }
 
-function logFrom(partition: number, rows: Record<string, unknown>[]): StateLogEntry[] {
+function parseLog(partition: number, rows: Row[]): StateLogEntry[] {
   return rows.map((r) => ({ partition, snapshot: r["snapshot"] === true, bases: String(r["bases"]) }));
 }

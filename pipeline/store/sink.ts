@@ -103,7 +103,10 @@ export class SessionSink {
     }
 
     return this.#db.transaction(async (tx) => {
-      await tx.query(INSERT_MISSING_OFFSETS, [batch.group, batch.topic, arrayLiteral(partitionIds)]);
+      // Rows exist for partitions committed before (a missing one fails the fencing check below).
+      if (partitions.some((p) => (p.expectedOffset ?? NO_OFFSET) === NO_OFFSET)) {
+        await tx.query(INSERT_MISSING_OFFSETS, [batch.group, batch.topic, arrayLiteral(partitionIds)]);
+      }
       const stored = new Map(
         (await tx.query(LOCK_OFFSETS, [batch.group, batch.topic, arrayLiteral(partitionIds)])).map((r) => [
           toNumber(r["kafka_partition"]),

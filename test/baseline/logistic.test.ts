@@ -63,10 +63,13 @@ describe("logistic regression against a known answer", { timeout: 300_000 }, () 
       test.map((r) => ({ c: r.c, is_converted: r.is_converted, abandoned: r.abandoned })),
     );
     const r = await runBaseline(dir, { labels: ["is_converted"], variants: ["full"] });
-    const rate = (level: string) => {
-      const rows = train.filter((x) => x.c === level);
-      return rows.filter((x) => x.is_converted).length / rows.length;
-    };
+    const rates = new Map(
+      ["a", "b", "c"].map((level) => {
+        const rows = train.filter((x) => x.c === level);
+        return [level, rows.filter((x) => x.is_converted).length / rows.length];
+      }),
+    );
+    const rate = (level: string) => rates.get(level)!;
     const expected = pairwiseAuc(
       test.map((x) => x.is_converted),
       test.map((x) => rate(x.c)),

@@ -48,5 +48,16 @@ describe("baseline metrics", () => {
     const y = Uint8Array.from([1, 1, 0, 0]);
     expect(singleColumnAuc(y, Float64Array.from([1, 2, 3, 4]))).toBe(1);
     expect(singleColumnAuc(y, Float64Array.from([Number.NaN, Number.NaN, 3, 4]))).toBe(1);
+    // Against pair counting with the NULLs at either end, on random data with NULLs on both classes.
+    const rng = createRng(9);
+    const ys = Array.from({ length: 400 }, () => rng.chance(0.4));
+    const vs = ys.map((v) => (rng.chance(0.2) ? Number.NaN : rng.int(0, 20) + (v ? 3 : 0)));
+    const at = (fill: number) =>
+      pairwiseAuc(
+        ys,
+        vs.map((v) => (Number.isNaN(v) ? fill : v)),
+      );
+    const expected = Math.max(...[at(-1e9), at(1e9)].flatMap((a) => [a, 1 - a]));
+    expect(singleColumnAuc(Uint8Array.from(ys, Number), Float64Array.from(vs))).toBeCloseTo(expected, 12);
   });
 });

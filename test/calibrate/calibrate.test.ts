@@ -1,7 +1,7 @@
 // cartstream calibrate end to end (the real CLI): a profile whose ranges contradict each other, one whose
 // targets only conflict through how shopping works, and a deliberately bad base config brought to the
 // phase1 profile within a bounded number of rounds. Search simulations are short (the test's budget).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -48,6 +48,18 @@ describe("cartstream calibrate", () => {
     ]);
     expect(badRounds.code).toBe(2);
     expect(badRounds.stderr).toMatch(/--rounds/);
+    writeFileSync(join(dir, "bad-base.json"), JSON.stringify({ walk: { explicit_end: 7 } }));
+    const badBase = runCli([
+      "calibrate",
+      "--profile",
+      "phase1",
+      "--base",
+      join(dir, "bad-base.json"),
+      "--out",
+      join(dir, "x.json"),
+    ]);
+    expect(badBase.code).toBe(2);
+    expect(badBase.stderr).toMatch(/walk\.explicit_end/);
     const unknown = runCli(["calibrate", "--profile", "no-such-profile", "--out", join(dir, "x.json")]);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/unknown profile 'no-such-profile'/);
@@ -79,8 +91,8 @@ describe("cartstream calibrate", () => {
         "10",
         "--eval-seeds",
         "1",
-        "--eval-duration",
-        "150",
+        "--eval-events",
+        "6000",
         "--quiet",
       ],
       { timeoutMs: 900_000 },
@@ -110,9 +122,9 @@ describe("cartstream calibrate", () => {
         "--rounds",
         String(MAX_ROUNDS),
         "--eval-seeds",
-        "1",
-        "--eval-duration",
-        "200",
+        "2",
+        "--eval-events",
+        "8000",
       ],
       { timeoutMs: 1_500_000 },
     );

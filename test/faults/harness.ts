@@ -61,6 +61,8 @@ export class FaultRun {
   readonly topic: string;
   readonly group: string;
   readonly reference: string;
+  /** Every run made, so that a failed scenario's logs can be saved and its children stopped. */
+  static readonly all: FaultRun[] = [];
   readonly aggregators: CliChild[] = [];
   private readonly dir: string;
 
@@ -78,6 +80,7 @@ export class FaultRun {
   /** The topic, and the reference NDJSON: the same simulation the producer sends, in the virtual clock. */
   static async create(tag: string, shape: RunShape): Promise<FaultRun> {
     const run = new FaultRun(tag, shape);
+    FaultRun.all.push(run);
     mkdirSync(run.dir, { recursive: true });
     const t = kafka();
     try {
@@ -176,6 +179,11 @@ export class FaultRun {
     });
   }
 
+  /** Every aggregator's stderr so far into the run folder (also for a scenario that failed half way). */
+  saveLogs(): void {
+    for (let i = 0; i < this.aggregators.length; i++) this.saveLog(i);
+  }
+
   saveLog(i: number): void {
     writeFileSync(join(this.dir, `aggregator-${i + 1}.log`), this.aggregators[i]!.stderr());
   }
@@ -204,6 +212,7 @@ export class FaultRun {
 
   /** The run folder goes (its logs stay on a failure: call only after the checks passed). */
   cleanup(): void {
+    FaultRun.all.splice(FaultRun.all.indexOf(this), 1);
     if (process.env.CS_KEEP_TEST_DATA !== "1") rmSync(this.dir, { recursive: true, force: true });
   }
 }

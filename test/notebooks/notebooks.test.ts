@@ -19,6 +19,7 @@ const CHARTS: Record<string, number> = {
   "02-sessions-and-personas": 4,
   "03-dataset-card": 4,
   "04-business-impact": 3,
+  "05-baselines": 4,
 };
 
 let script: { code: number | null; stdout: string; stderr: string; seconds: number };
@@ -94,7 +95,7 @@ describe("make notebooks (scripts/notebooks.sh)", () => {
     const notebooks = readdirSync(join(REPO_ROOT, "notebooks")).filter((f) => /^\d.*\.ipynb$/.test(f));
     expect(notebooks.map((f) => f.replace(/\.ipynb$/, "")).sort()).toEqual(Object.keys(CHARTS).sort());
     expect(script.stdout).toContain(`dataset: ${DATASET}`);
-    expect(script.stdout).toMatch(/done in \d+ s: 4 passed, 0 failed/);
+    expect(script.stdout).toMatch(/done in \d+ s: 5 passed, 0 failed/);
   });
 
   it("exports each notebook to HTML with its charts inline as SVG", () => {
@@ -187,5 +188,19 @@ describe("make notebooks (scripts/notebooks.sh)", () => {
     cents("contact_all.net_impact", n * (r * v - c));
     expect(value("contact_all.break_even_recovery_rate")).toBeCloseTo(c / v, 4);
     cents("contact_all.break_even_cost", r * v);
+  });
+
+  it("05: the metrics table holds baseline/report.json's figures, and the own model scored every test row", () => {
+    const page = html("05-baselines");
+    const report = JSON.parse(readFileSync(join(DATASET, "baseline", "report.json"), "utf8"));
+    for (const r of report.results)
+      for (const m of r.models) {
+        const cells = row(page, `${r.variant}.${r.label}.${m.model}`);
+        expect(num(cells[4]!), `${r.variant}.${r.label}.${m.model} test rows`).toBe(m.test.rows);
+        expect(cells[6], `${r.variant}.${r.label}.${m.model} ROC AUC`).toBe(m.test.rocAuc.toFixed(3));
+      }
+    const own = num(row(page, "own: rate per (device, returning buyer) cell").at(-1)!);
+    expect(own).toBeGreaterThan(0.4);
+    expect(own).toBeLessThan(1);
   });
 });

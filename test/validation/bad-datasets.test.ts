@@ -5,7 +5,14 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEvents, sessionsSqlText } from "../../pipeline/ground-truth/index.ts";
 import type { SimulatorConfig } from "../../pipeline/simulator/index.ts";
-import { type GroundTruthComparer, type ValidationResult, validateDataset } from "../../validation/index.ts";
+import {
+  type GroundTruthComparer,
+  type ValidateOptions,
+  type ValidationResult,
+  validateDataset,
+} from "../../validation/index.ts";
+import { buildPhase1Dataset, craftDataset } from "../baseline/fixtures.ts";
+import { runCli } from "../helpers/cli.ts";
 import {
   editTrainingFile,
   phase1Config,
@@ -35,9 +42,14 @@ afterAll(() => removeRoot(root));
 
 const failing = (r: ValidationResult) => r.checks.filter((c) => c.outcome === "error");
 const byId = (r: ValidationResult, id: string) => r.checks.find((c) => c.id === id)!;
+/** Failed checks other than the benchmark ranges (those follow the simulator's calibration). */
+const dataFailures = (r: ValidationResult) =>
+  failing(r)
+    .filter((c) => c.kind !== "benchmark")
+    .map((c) => c.id);
 
 /** Validates `dir` (no reports) expecting exit 2 with check `id` failed; returns the result and the check. */
-async function failedCheck(dir: string, id: string, options: { recomputeUsers?: number } = {}) {
+async function failedCheck(dir: string, id: string, options: ValidateOptions = {}) {
   const r = await validateDataset(dir, { reports: false, ...options });
   expect(r.exitCode).toBe(2);
   const check = byId(r, id);
@@ -157,6 +169,8 @@ describe("crafted bad datasets exit 2 and name the failing check", { timeout: HE
 });
 
 describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_MS }, () => {
+  // The baseline models (leakage checks) are left out: these cases are about the files' integrity.
+  const noBaseline = { baseline: false };
   let built: string;
   const copyOf = async (name: string) => {
     const dir = join(root, name);
@@ -168,8 +182,9 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
   }, HEAVY_MS);
 
   it("the built dataset passes every training-file check", async () => {
-    const r = await validateDataset(built, { reports: false });
-    expect([0, 1]).toContain(r.exitCode);
+    const r = await validateDataset(built, { reports: false, ...noBaseline });
+    // Only the data checks: the benchmark ranges follow the simulator's calibration (phase1-dataset.test.ts).
+    expect(failing(r).filter((c) => c.kind !== "benchmark")).toEqual([]);
     const training = r.checks.filter((c) => c.kind === "training");
     expect(training.map((c) => c.id)).toEqual([
       "training.manifest",
@@ -191,7 +206,7 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
     expect(byId(r, "training.rows.features_recomputed").message).toMatch(
       new RegExp(`for a seeded sample of 50 of ${fmt(source.users)} users`),
     );
-    const all = await validateDataset(built, { reports: false, recomputeUsers: source.users });
+    const all = await validateDataset(built, { reports: false, recomputeUsers: source.users, ...noBaseline });
     expect(byId(all, "training.rows.features_recomputed").message).toMatch(
       new RegExp(
         `for all ${fmt(source.users)} users \\(${fmt(source.sessions_rows)} sessions\\) equal the files`,
@@ -202,7 +217,7 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
   it("all train rows duplicated (manifest re-signed): duplicates and row counts fail", async () => {
     const dir = await copyOf("train-duplicated");
     await editTrainingFile(dir, "train.parquet", ["INSERT INTO rows SELECT * FROM rows"], { resign: true });
-    const { r, check } = await failedCheck(dir, "training.split.unique_session_id");
+    const { r, check } = await failedCheck(dir, "training.split.unique_session_id", noBaseline);
     const n = readManifest(dir).variants.full.splits.train.rows;
     expect(check.message).toMatch(
       new RegExp(
@@ -230,7 +245,7 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
       ],
       { resign: true },
     );
-    const { r, check } = await failedCheck(dir, "training.split.no_user_in_both");
+    const { r, check } = await failedCheck(dir, "training.split.no_user_in_both", noBaseline);
     expect(check.value).toBe(1);
     expect(check.message).toMatch(
       /1 user\(s\) have sessions in both train\.parquet and test\.parquet \(e\.g\. u\S+\); the test set then holds users the model trained on/,
@@ -244,11 +259,11 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
     const dir = await copyOf("edited-after-manifest");
     // Same rows, other compression: only the bytes change, so only the checksum can tell.
     await editTrainingFile(dir, "test.parquet", [], { compression: "snappy" });
-    const { r, check } = await failedCheck(dir, "training.files.checksums");
+    const { r, check } = await failedCheck(dir, "training.files.checksums", noBaseline);
     expect(check.message).toMatch(
       /^manifest files: test\.parquet has sha256 [0-9a-f]{12}… \([\d,]+ bytes\) but manifest\.json records [0-9a-f]{12}… \([\d,]+ bytes\): it changed after the manifest was written$/,
     );
-    expect(failing(r).map((c) => c.id)).toEqual(["training.files.checksums"]);
+    expect(dataFailures(r)).toEqual(["training.files.checksums"]);
   });
 
   it("a feature value changed (manifest re-signed): rows against sessions and the recomputation name the column", async () => {
@@ -262,6 +277,7 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
       { resign: true },
     );
     const { r, check } = await failedCheck(dir, "training.rows.features_recomputed", {
+      ...noBaseline,
       recomputeUsers: 1000,
     });
     expect(check.message).toMatch(/full values differ from the recomputation in .*page_views \(4 rows\)/);
@@ -290,7 +306,7 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
         }
       },
     };
-    const r = await validateDataset(built, { reports: false, groundTruth: broken });
+    const r = await validateDataset(built, { reports: false, groundTruth: broken, ...noBaseline });
     expect(r.exitCode).toBe(2);
     const gt = byId(r, "quality.ground_truth.sessions_equal");
     expect(gt.status).toBe("fail");
@@ -298,7 +314,7 @@ describe("crafted training files exit 2 and name the problem", { timeout: HEAVY_
     expect(gt.message).toMatch(
       /^sessions equal the ground truth: the check threw, so it failed: .*event_tme/,
     );
-    expect(failing(r).map((c) => c.id)).toEqual(["quality.ground_truth.sessions_equal"]);
+    expect(dataFailures(r)).toEqual(["quality.ground_truth.sessions_equal"]);
   });
 });
 
@@ -384,5 +400,60 @@ describe("could not run: exit 3 with a clear message", { timeout: HEAVY_MS }, ()
       /checks\.0\.metric: unknown metric; known metrics: event_share\.session_start/,
     );
     expect(b.error!.message).toMatch(/checks\.1\.colour: unknown key/);
+  });
+});
+
+// Leaks in the files people train on, crafted into the prediction-point variant (its baselines are far from
+// derivable, so the crafted leak is the only one there): the gate exits 2 and its message names the columns.
+describe("crafted leaks in the training files exit 2 and name the features", { timeout: 900_000 }, () => {
+  let leakRoot: string;
+  let good: string;
+  const PP = ["train_prediction_point.parquet", "test_prediction_point.parquet"];
+  const checkLine = (stdout: string, id: string) =>
+    stdout.split("\n").find((l) => l.includes(` ${id}: `)) ?? "";
+
+  beforeAll(async () => {
+    leakRoot = tempRoot("leak");
+    good = await buildPhase1Dataset(leakRoot, join(leakRoot, "good"));
+  }, 900_000);
+  afterAll(() => removeRoot(leakRoot));
+
+  it("the untouched prediction-point variant passes both leak checks", async () => {
+    const r = await validateDataset(good, { reports: false });
+    for (const id of [
+      "learnability.univariate.prediction_point.is_converted",
+      "learnability.multivariate.prediction_point.is_converted",
+    ])
+      expect(byId(r, id).status, byId(r, id).message).toBe("pass");
+  });
+
+  it("a feature column replaced by the label (univariate leak)", async () => {
+    const dir = await craftDataset(good, join(leakRoot, "univariate"), PP, [
+      "UPDATE t SET pp_page_views = CAST(is_converted AS INTEGER)",
+    ]);
+    const v = runCli(["validate", dir], { timeoutMs: 900_000 });
+    expect(v.code).toBe(2);
+    expect(checkLine(v.stdout, "learnability.univariate.prediction_point.is_converted")).toMatch(
+      /FAIL +learnability\.univariate\.prediction_point\.is_converted: prediction_point is_converted: the label is derivable from a single feature: pp_page_views alone has test ROC AUC 1\.000/,
+    );
+    expect(checkLine(v.stdout, "learnability.multivariate.prediction_point.is_converted")).toMatch(
+      /the label is derivable from the features: .*drop-column importance: pp_page_views \(AUC 0\.\d+ without it\)/,
+    );
+  });
+
+  it("two feature columns whose difference is the label (multivariate leak)", async () => {
+    const dir = await craftDataset(good, join(leakRoot, "multivariate"), PP, [
+      "UPDATE t SET prior_sessions = prior_closed_sessions + CAST(is_converted AS INTEGER)",
+    ]);
+    const v = runCli(["validate", dir], { timeoutMs: 900_000 });
+    expect(v.code).toBe(2);
+    const line = checkLine(v.stdout, "learnability.multivariate.prediction_point.is_converted");
+    expect(line).toMatch(
+      /FAIL +learnability\.multivariate\.prediction_point\.is_converted: prediction_point is_converted: the label is derivable from the features: logistic regression test ROC AUC (0\.99\d|1\.000)/,
+    );
+    expect(line).toMatch(/drop-column importance: .*prior_sessions \(AUC 0\.\d+ without it\)/);
+    expect(line).toMatch(/prior_closed_sessions \(AUC 0\.\d+ without it\)/);
+    // No single column gives it away: only the pair does, which a one-column check cannot see.
+    expect(checkLine(v.stdout, "learnability.univariate.prediction_point.is_converted")).toBe("");
   });
 });

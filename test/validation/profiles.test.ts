@@ -74,7 +74,7 @@ describe("shipped profiles", () => {
       converted_pages_ratio: [1.5, 2.5],
       converted_duration_ratio: [1.5, 2.5],
       single_page_share: [0.03, 0.1],
-      dwell_mean_over_median: [1.05, null],
+      dwell_mean_over_median: [1.01, null],
     });
     const industry = loadProfile("industry-2024").realism!;
     expect(industry.map((c) => c.metric).sort()).toEqual(

@@ -363,14 +363,14 @@ export function defineStoreSuite(target: StoreTarget): void {
         expect((await reader.loadSessionState(1)).map((s) => s.key)).toEqual(["s2"]);
       });
 
-      it("loadPartitions pairs each partition's offset row with the state of the same commit, while commits run", async () => {
+      it("loadAssignment pairs each partition's offset row with the state of the same commit, while commits run", async () => {
         const parts = Array.from({ length: 40 }, (_, i) => i);
         const commit = (k: number) =>
           sink.commit(
             batch({
               partitions: parts.map((q) => p(q, k === 1 ? null : k - 1, k, { k })),
               stateUpserts: parts.map((q) => ({
-                kind: "segment" as const,
+                kind: "base" as const,
                 key: `s${q}`,
                 kafka_partition: q,
                 state: { k },
@@ -385,10 +385,10 @@ export function defineStoreSuite(target: StoreTarget): void {
         })();
         try {
           for (let read = 0; read < 15; read++) {
-            const { offsets, state } = await reader.loadPartitions(GROUP, TOPIC, parts);
+            const { offsets, state } = await reader.loadAssignment(GROUP, TOPIC, parts);
             const pairs = parts.map((q) => [
               (offsets.get(q)!.state as { k: number }).k,
-              (state.get(q)![0]!.state as { k: number }).k,
+              (state.get(q)!.records[0]!.state as { k: number }).k,
             ]);
             const commits = new Set(pairs.flat());
             expect(commits.size, `read ${read} mixed commits ${[...commits].join(",")}`).toBe(1);
@@ -472,6 +472,26 @@ export function defineStoreSuite(target: StoreTarget): void {
         ).rejects.toThrow(/one per partition of the commit/);
         expect(await snapshot()).toEqual(before);
         expect(await texts(0)).toEqual([[true, "[3]"]]);
+      });
+
+      it("load an assignment (offsets, state records, state log) in one read", async () => {
+        await sink.commit(
+          batch({
+            partitions: [p(0, null, 4), p(1, null, 6)],
+            stateUpserts: [
+              { kind: "base", key: "b1", kafka_partition: 1, state: { closed: 1, segments: [] } },
+            ],
+            stateLog: [{ partition: 1, snapshot: true, bases: "[1]" }],
+          }),
+        );
+        const loaded = await reader.loadAssignment(GROUP, TOPIC, [1, 3]);
+        expect([...loaded.offsets.keys()]).toEqual([0, 1]);
+        expect(loaded.offsets.get(1)!.nextOffset).toBe(6);
+        expect(loaded.state.get(1)).toEqual({
+          records: [{ kind: "base", key: "b1", kafka_partition: 1, state: { closed: 1, segments: [] } }],
+          log: [{ partition: 1, snapshot: true, bases: "[1]" }],
+        });
+        expect(loaded.state.get(3)).toEqual({ records: [], log: [] });
       });
 
       it("write dead letters with their source position and reason", async () => {
