@@ -101,6 +101,9 @@ export class FaultRun {
       String(this.shape.duration),
       "--start-time",
       START_TIME,
+      // The stream ends with the window: a real-clock producer does not pace the drain's sparse tail.
+      "--end",
+      "cut",
     ];
   }
 

@@ -292,9 +292,24 @@ class GroupRunner implements GroupConsumer {
     if (ready.length > 0) this.#consumer.resume([{ topic: this.topic, partitions: ready }]);
   }
 
+  /**
+   * The topic's watermarks for an assignment. A broker that is away (restarting) is waited for, up to a
+   * minute, instead of failing the consumer: kafkajs rejoins by itself, and so must a reload in flight.
+   */
   async #watermarks(): Promise<Map<number, { low: number; high: number }>> {
-    const w = await fetchWatermarks(this.#admin, this.topic, this.#kafkaOptions.brokers);
-    return new Map(w.map((x, p) => [p, x]));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const w = await fetchWatermarks(this.#admin, this.topic, this.#kafkaOptions.brokers);
+        return new Map(w.map((x, p) => [p, x]));
+      } catch (err) {
+        if (this.#stopping !== undefined || attempt >= 60) throw err;
+        this.#log(
+          "warn",
+          `watermarks of ${this.topic} (attempt ${attempt}): ${(err as Error).message}; retrying in 1 s`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   }
 
   #badStart(message: string): CartstreamError {
