@@ -49,6 +49,9 @@ export interface CalibrateOptions {
   margin?: number;
 }
 
+/** Full-size checks at most: the first, then one after each correction of the search by a missed check. */
+const CHECK_PASSES = 3;
+
 export type CalibrationStatus = "reached" | "not_reached" | "infeasible";
 
 export interface TargetRow {
@@ -256,7 +259,7 @@ export function calibrate(o: CalibrateOptions, hooks: CalibrateHooks = {}): Cali
     });
     checks.splice(0, checks.length, ...runs);
     const held = runs.every((c) => c.rows.every((r) => r.ok));
-    if (held || pass >= 2 || rounds.length >= maxRounds) {
+    if (held || pass >= CHECK_PASSES || rounds.length >= maxRounds) {
       return result(held ? "reached" : "not_reached", [], rounds, checks, state.u, state.evaluations, best);
     }
     // The check missed: correct the search by what the full runs measured, and go on from the same point.

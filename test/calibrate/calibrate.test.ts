@@ -122,7 +122,7 @@ describe("cartstream calibrate", () => {
         "--rounds",
         String(MAX_ROUNDS),
         "--eval-seeds",
-        "1",
+        "2",
         "--eval-events",
         "8000",
       ],
