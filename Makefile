@@ -33,7 +33,9 @@ install: $(STAMP)
 PROFILE ?= $(if $(wildcard validation/profiles/$(NAME).json),$(NAME))
 
 dataset: $(STAMP)
-	$(CS) dataset $(if $(CONFIG),--config $(CONFIG)) $(if $(SEED),--seed $(SEED)) $(if $(NAME),--name $(NAME)) $(if $(BACKEND),--backend $(BACKEND)) $(if $(PROFILE),--profile $(PROFILE))
+	@# The gate's exit 1 means "passed with warnings" (e.g. phase1's intended conversion deviation): the dataset
+	@# is built, so make succeeds; 2 (a failed check) and 3 (could not run) fail the target.
+	$(CS) dataset $(if $(CONFIG),--config $(CONFIG)) $(if $(SEED),--seed $(SEED)) $(if $(NAME),--name $(NAME)) $(if $(BACKEND),--backend $(BACKEND)) $(if $(PROFILE),--profile $(PROFILE)) || [ $$? -eq 1 ]
 
 validate: $(STAMP)
 	$(CS) validate $(if $(PROFILE),--profile $(PROFILE)) $(if $(STRICT),--strict) data/datasets/$(or $(NAME),phase1)
