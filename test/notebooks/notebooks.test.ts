@@ -70,7 +70,8 @@ function num(text: string): number {
 
 beforeAll(() => {
   const r = runCli(["dataset", "--name", NAME, "--duration", "300", "--quiet"], { timeoutMs: 300_000 });
-  expect(r.code, r.stderr.slice(-3000)).toBe(0);
+  // 0 passed, 1 passed with warnings (the dataset is built either way).
+  expect([0, 1], r.stderr.slice(-3000)).toContain(r.code);
   const t0 = Date.now();
   const res = spawnSync("bash", [join(REPO_ROOT, "scripts", "notebooks.sh")], {
     cwd: REPO_ROOT,
