@@ -57,7 +57,9 @@ function decode(s: string): string {
 
 /** The cells' text of the table row the notebook tagged data-key="key". */
 function row(page: string, key: string): string[] {
-  const m = page.match(new RegExp(`<tr data-key="${key.replaceAll(".", "\\.")}">(.*?)</tr>`, "s"));
+  const m = page.match(
+    new RegExp(`<tr data-key="${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}">(.*?)</tr>`, "s"),
+  );
   if (!m) throw new Error(`no row data-key="${key}" in the export`);
   return [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((c) => decode(c[1]!));
 }
