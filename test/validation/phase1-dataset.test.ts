@@ -94,7 +94,9 @@ describe("default phase-1 dataset, profile phase1", { timeout: HEAVY_MS }, () =>
     expect(m.mobile_share).toBe(m["device_share.mobile"]);
     expect(m.checkout_completion_rate).toBe(m["funnel.checkout_to_purchase"]);
     expect(m.events_total).toBeGreaterThan(55_000);
-    expect(m.users_total).toBe(400);
+    // 400 configured users; with v2's heavy-tailed return gaps a user may make no visit in the 1,500 s window.
+    expect(m.users_total).toBeLessThanOrEqual(400);
+    expect(m.users_total).toBeGreaterThanOrEqual(390);
     expect(m.median_session_duration_s).toBeGreaterThan(210);
     for (const p of ["window_shopper", "intent_buyer", "cart_abandoner"]) {
       expect(m[`persona_share.${p}`]).toBeGreaterThan(0);
