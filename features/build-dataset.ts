@@ -1,41 +1,20 @@
 // The dataset builder: tables `sessions` + `events` on a DuckDB connection -> features (sql/*.sql) -> split
 // -> Parquet (ZSTD) + manifest.json + DATASET.md. Everything written is a function of the input tables and
 // the options: no wall-clock time, rows in a stable order, so the same input and seed give identical bytes.
-import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
-import { quoteIdent, quoteString } from "../pipeline/duckdb/index.ts";
+import { queryScalar, quoteIdent, quoteString } from "../pipeline/duckdb/index.ts";
 import { CartstreamError, ERROR_CODES } from "../pipeline/errors/index.ts";
 import { COMPARED_COLUMNS } from "../pipeline/model/index.ts";
 import { DATA_CHECKS } from "./checks.ts";
-import {
-  type ColumnSpec,
-  FEATURE_RULE,
-  featureList,
-  featuresFor,
-  LABEL_COLUMNS,
-  LABEL_DEFINITIONS,
-  type LabelName,
-  VARIANTS,
-  type VariantName,
-} from "./columns.ts";
-import { renderDataCard } from "./data-card.ts";
+import { VARIANTS, type VariantName } from "./columns.ts";
+import { SPLITS, writeManifest } from "./manifest-writer.ts";
 import { type BuildDatasetOptions, type ResolvedBuildOptions, resolveBuildOptions } from "./options.ts";
 import { buildSteps, INTERMEDIATE_TABLES, loadStep, runStep } from "./runner.ts";
 import { assignTestUsers } from "./split.ts";
-import type {
-  CheckResult,
-  DatasetManifest,
-  DatasetResult,
-  FileEntry,
-  LabelBalance,
-  ManifestColumn,
-  SplitName,
-  SplitStats,
-  StepTiming,
-  VariantManifest,
-} from "./types.ts";
+import { describeTable, num } from "./table-info.ts";
+import type { CheckResult, DatasetManifest, DatasetResult, SplitName, StepTiming } from "./types.ts";
 
 /** Event columns the feature SQL reads. */
 const REQUIRED_EVENT_COLUMNS = [
@@ -49,44 +28,6 @@ const REQUIRED_EVENT_COLUMNS = [
   "quantity",
   "cart_value",
 ] as const;
-
-const TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%gZ";
-const SPLITS: readonly SplitName[] = ["train", "test"];
-
-export const POINT_IN_TIME_RULE =
-  "History features of a session S of user U starting at time t use only U's sessions that started strictly " +
-  "before t (equal start times never see each other). Outcomes of those sessions (purchases, purchase value, " +
-  "conversions, abandoned carts, last end time) count only if the session was known to be over strictly " +
-  "before t: session_end's time, or last_activity + timeout_ms for a session closed by inactivity; sessions " +
-  "still open at t count in prior_sessions and open_sessions_at_start only.";
-
-const VARIANT_DESCRIPTIONS: Record<VariantName, string> = {
-  full: "one row per session; features describe the whole session (post-session models, analysis)",
-  prediction_point:
-    "one row per session with at least one add_to_cart; features use only events up to and including the first add_to_cart (in-session purchase / abandonment prediction)",
-};
-
-function num(v: unknown): number {
-  return v === null || v === undefined ? 0 : Number(v);
-}
-
-async function scalar(con: DuckDBConnection, sql: string): Promise<unknown> {
-  const reader = await con.runAndReadAll(sql);
-  return reader.getRowsJS()[0]?.[0];
-}
-
-/** Column name -> DuckDB type of a table or view, or null when it does not exist. */
-async function describeTable(con: DuckDBConnection, table: string): Promise<Map<string, string> | null> {
-  let reader: Awaited<ReturnType<DuckDBConnection["runAndReadAll"]>>;
-  try {
-    reader = await con.runAndReadAll(`DESCRIBE ${quoteIdent(table)}`);
-  } catch {
-    return null;
-  }
-  const out = new Map<string, string>();
-  for (const row of reader.getRowObjectsJS()) out.set(String(row.column_name), String(row.column_type));
-  return out;
-}
 
 async function checkInputs(con: DuckDBConnection): Promise<{ sessions: number; events: number }> {
   const sessionCols = await describeTable(con, "sessions");
@@ -117,14 +58,14 @@ async function checkInputs(con: DuckDBConnection): Promise<{ sessions: number; e
       `table \`events\` lacks column(s) ${missingEvent.join(", ")}; expected the EVENT_COLUMNS of pipeline/files/event-columns.ts`,
     );
   }
-  const sessions = num(await scalar(con, "SELECT count(*) FROM sessions"));
+  const sessions = num(await queryScalar(con, "SELECT count(*) FROM sessions"));
   if (sessions === 0) {
     throw new CartstreamError(
       ERROR_CODES.EMPTY,
       "table `sessions` is empty: a dataset needs at least one session. Check that the pipeline ran and closed sessions before the snapshot (or that the snapshot read the right database)",
     );
   }
-  const events = num(await scalar(con, "SELECT count(*) FROM events"));
+  const events = num(await queryScalar(con, "SELECT count(*) FROM events"));
   if (events === 0) {
     throw new CartstreamError(
       ERROR_CODES.EMPTY,
@@ -132,68 +73,6 @@ async function checkInputs(con: DuckDBConnection): Promise<{ sessions: number; e
     );
   }
   return { sessions, events };
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
-async function fileEntry(dir: string, file: string): Promise<FileEntry> {
-  const path = join(dir, file);
-  return { path: file, bytes: statSync(path).size, sha256: await sha256File(path) };
-}
-
-function balance(positives: number, total: number): LabelBalance {
-  return {
-    positives,
-    negatives: total - positives,
-    rate: total === 0 ? 0 : Math.round((positives / total) * 1e6) / 1e6,
-  };
-}
-
-async function splitStats(con: DuckDBConnection, table: string): Promise<Record<SplitName, SplitStats>> {
-  const reader = await con.runAndReadAll(
-    `SELECT d.split, count(*) AS n, count(DISTINCT d.user_id) AS users,
-       count(*) FILTER (WHERE d.is_converted) AS converted, count(*) FILTER (WHERE d.abandoned) AS abandoned
-     FROM ${quoteIdent(table)} AS d GROUP BY d.split`,
-  );
-  const out = {} as Record<SplitName, SplitStats>;
-  for (const split of SPLITS) {
-    const row = reader.getRowObjectsJS().find((r) => r.split === split);
-    const n = num(row?.n);
-    out[split] = {
-      rows: n,
-      users: num(row?.users),
-      is_converted: balance(num(row?.converted), n),
-      abandoned: balance(num(row?.abandoned), n),
-    };
-  }
-  return out;
-}
-
-async function manifestColumns(
-  con: DuckDBConnection,
-  table: string,
-  specs: readonly ColumnSpec[],
-): Promise<ManifestColumn[]> {
-  const types = (await describeTable(con, table)) ?? new Map<string, string>();
-  const actual = [...types.keys()].filter((c) => c !== "split");
-  const declared = specs.map((c) => c.name);
-  if (actual.join(",") !== declared.join(",")) {
-    throw new CartstreamError(
-      ERROR_CODES.BAD_INPUT,
-      `table ${table} has columns [${actual.join(", ")}] but features/columns.ts declares [${declared.join(", ")}]; the SQL marts and the column catalogue must change together`,
-    );
-  }
-  return specs.map((c) => ({
-    name: c.name,
-    type: types.get(c.name)!,
-    role: c.role,
-    meaning: c.meaning,
-    reads: c.reads ? [...c.reads] : null,
-  }));
 }
 
 async function userSplit(con: DuckDBConnection, testFraction: number): Promise<void> {
@@ -221,7 +100,7 @@ async function runChecks(con: DuckDBConnection, opts: ResolvedBuildOptions): Pro
   const failed: string[] = [];
   for (const check of DATA_CHECKS) {
     if (check.only !== undefined && check.only !== opts.split) continue;
-    const failing = num(await scalar(con, check.sql));
+    const failing = num(await queryScalar(con, check.sql));
     results.push({ name: check.name, severity: check.severity, failing });
     if (failing > 0 && check.severity === "error")
       failed.push(`${check.name}: ${failing} rows (${check.hint})`);
@@ -246,7 +125,7 @@ function variantSelect(variant: VariantName, split: SplitName, keepsOrder: boole
 }
 
 async function preservesInsertionOrder(con: DuckDBConnection): Promise<boolean> {
-  return String(await scalar(con, "SELECT current_setting('preserve_insertion_order')")) === "true";
+  return String(await queryScalar(con, "SELECT current_setting('preserve_insertion_order')")) === "true";
 }
 
 async function copyParquet(con: DuckDBConnection, select: string, path: string): Promise<void> {
@@ -265,7 +144,7 @@ async function alreadySorted(
   keys: readonly string[],
 ): Promise<boolean> {
   try {
-    if (String(await scalar(con, "SELECT current_setting('preserve_insertion_order')")) !== "true")
+    if (String(await queryScalar(con, "SELECT current_setting('preserve_insertion_order')")) !== "true")
       return false;
     const t = quoteIdent(table);
     const row = (k: string) => `(${keys.map((c) => `${k}.${quoteIdent(c)}`).join(", ")})`;
@@ -414,112 +293,4 @@ export async function buildDataset(
     totalMs: performance.now() - t0,
     manifest: m,
   };
-}
-
-async function writeManifest(
-  con: DuckDBConnection,
-  opts: ResolvedBuildOptions,
-  input: { sessions: number; events: number },
-  checks: CheckResult[],
-  sqlFiles: readonly string[],
-  files: Record<
-    | "train"
-    | "test"
-    | "trainPredictionPoint"
-    | "testPredictionPoint"
-    | "sessions"
-    | "events"
-    | "manifest"
-    | "dataCard",
-    string
-  >,
-): Promise<DatasetManifest> {
-  const variants = {} as Record<VariantName, VariantManifest>;
-  for (const name of Object.keys(VARIANTS) as VariantName[]) {
-    const v = VARIANTS[name];
-    variants[name] = {
-      description: VARIANT_DESCRIPTIONS[name],
-      files: { ...v.files },
-      splits: await splitStats(con, v.table),
-      columns: await manifestColumns(con, v.table, v.columns),
-      features: featureList(v.columns),
-      labels: [...LABEL_COLUMNS],
-      features_by_label: Object.fromEntries(LABEL_COLUMNS.map((l) => [l, featuresFor(name, l)])) as Record<
-        LabelName,
-        string[]
-      >,
-    };
-  }
-  const src = (
-    await con.runAndReadAll(
-      `SELECT (SELECT count(*) FROM stg_events) AS attached, count(DISTINCT user_id) AS users,
-         strftime(min(start_time), ${quoteString(TIME_FORMAT)}) AS first_start,
-         strftime(max(start_time), ${quoteString(TIME_FORMAT)}) AS last_start
-       FROM stg_sessions`,
-    )
-  ).getRowObjectsJS()[0]!;
-  let timeCutoff: string | null = null;
-  if (opts.split === "time") {
-    const cut = await scalar(
-      con,
-      `SELECT strftime(min(start_time), ${quoteString(TIME_FORMAT)}) FROM dataset WHERE split = 'test'`,
-    );
-    timeCutoff = cut === null || cut === undefined ? null : String(cut);
-  }
-  const usersInBoth = num(
-    await scalar(
-      con,
-      "SELECT count(*) FROM (SELECT user_id FROM dataset GROUP BY user_id HAVING count(DISTINCT split) > 1)",
-    ),
-  );
-  const dataFiles = [
-    files.train,
-    files.test,
-    files.trainPredictionPoint,
-    files.testPredictionPoint,
-    files.sessions,
-    files.events,
-  ];
-  const entries: FileEntry[] = [];
-  for (const f of dataFiles) entries.push(await fileEntry(opts.outDir, f));
-
-  const manifest: DatasetManifest = {
-    format: "cartstream-dataset/1",
-    name: opts.name,
-    description:
-      "Simulated e-commerce sessions (cartstream simulator personas), labelled for purchase-propensity and cart-abandonment models. Not real user data.",
-    deterministic: true,
-    seed: opts.seed,
-    split: {
-      method: opts.split,
-      test_fraction: opts.testFraction,
-      stratified_by: opts.split === "user" ? "is_converted" : null,
-      time_cutoff: timeCutoff,
-      users_in_both: usersInBoth,
-    },
-    point_in_time: { timeout_ms: opts.timeoutMs, rule: POINT_IN_TIME_RULE },
-    label_definitions: Object.fromEntries(
-      Object.entries(LABEL_DEFINITIONS).map(([l, d]) => [l, { events: [...d.events], meaning: d.meaning }]),
-    ) as DatasetManifest["label_definitions"],
-    feature_rule: FEATURE_RULE,
-    command: opts.command ?? null,
-    config: opts.config === undefined ? null : JSON.parse(JSON.stringify(opts.config)),
-    duckdb_version: String(await scalar(con, "SELECT version()")),
-    source: {
-      sessions_rows: input.sessions,
-      events_rows: input.events,
-      events_attached: num(src.attached),
-      users: num(src.users),
-      first_start_time: src.first_start === null ? null : String(src.first_start),
-      last_start_time: src.last_start === null ? null : String(src.last_start),
-    },
-    variants,
-    sql_steps: sqlFiles.map((f) => ({ file: f, sha256: loadStep(f).sha256 })),
-    checks,
-    files: entries,
-  };
-  writeFileSync(join(opts.outDir, files.dataCard), renderDataCard(manifest));
-  manifest.files.push(await fileEntry(opts.outDir, files.dataCard));
-  writeFileSync(join(opts.outDir, files.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
 }

@@ -1,5 +1,5 @@
 // Public face of the dataset builder (everything after the snapshot).
-export { buildDataset, POINT_IN_TIME_RULE } from "./build-dataset.ts";
+export { buildDataset } from "./build-dataset.ts";
 export { DATA_CHECKS, type DataCheck } from "./checks.ts";
 export {
   BROWSE_EVENTS,
@@ -22,6 +22,7 @@ export {
 } from "./columns.ts";
 export { renderDataCard } from "./data-card.ts";
 export { type LoadedTables, loadFromParquet } from "./load-parquet.ts";
+export { POINT_IN_TIME_RULE } from "./manifest-writer.ts";
 export {
   type BuildDatasetOptions,
   type BuildProgress,
