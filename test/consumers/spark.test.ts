@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetManifest } from "../../features/index.ts";
 import { REPO_ROOT } from "../helpers/cli.ts";
 import { removeRoot, tempRoot } from "../validation/helpers.ts";
-import { buildConsumerDataset, duckdbFacts, expectedType, trainingFiles } from "./helpers.ts";
+import { buildConsumerDataset, duckdbFacts, expectedType, type FileFacts, trainingFiles } from "./helpers.ts";
 
 // The first run resolves ~270 MB of jars from Maven Central; later runs start one JVM (~30-60 s loaded).
 const SPARK_MS = 900_000;
@@ -17,18 +17,8 @@ let root: string;
 let dir: string;
 let manifest: DatasetManifest;
 
-interface SparkFacts {
-  path: string;
-  rows: number;
-  distinctSessionIds: number;
-  users: number;
-  isConverted: number;
-  abandoned: number;
-  purchaseValue: string;
-  firstStartUs: number;
-  lastStartUs: number;
-  columns: { name: string; type: string }[];
-}
+/** What the Spark reader prints per file: the same facts as DuckDB's, with Spark's column types. */
+type SparkFacts = Omit<FileFacts, "types"> & { path: string; columns: { name: string; type: string }[] };
 
 beforeAll(async () => {
   root = tempRoot("spark");
